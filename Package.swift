@@ -1,0 +1,73 @@
+// swift-tools-version: 6.2
+import PackageDescription
+
+let strict: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "ticker",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "ticker", targets: ["ticker"]),
+        .library(name: "TickerCore", targets: ["TickerCore"]),
+        .library(name: "TickerStore", targets: ["TickerStore"]),
+        .library(name: "TickerEngine", targets: ["TickerEngine"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-configuration", from: "1.4.0", traits: ["YAML"]),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+    ],
+    targets: [
+        // Pure domain: schedules, DAG model, state machines, policies. Foundation only, no I/O.
+        .target(name: "TickerCore", swiftSettings: strict),
+        // Storage protocols and the SQLite implementation.
+        .target(
+            name: "TickerStore",
+            dependencies: [
+                "TickerCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        // Scheduler loop, workers, operators, DAG files.
+        .target(
+            name: "TickerEngine",
+            dependencies: [
+                "TickerCore", "TickerStore",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "ticker",
+            dependencies: [
+                "TickerCore", "TickerStore", "TickerEngine",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "SystemPackage", package: "swift-system"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "TickerCoreTests",
+            dependencies: ["TickerCore", .product(name: "PropertyBased", package: "swift-property-based")]
+        ),
+        .testTarget(name: "TickerStoreTests", dependencies: ["TickerCore", "TickerStore"]),
+        .testTarget(name: "TickerEngineTests", dependencies: ["TickerCore", "TickerStore", "TickerEngine"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["TickerCore", "TickerStore"]),
+    ]
+)

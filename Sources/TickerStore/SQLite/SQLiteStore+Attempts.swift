@@ -1,0 +1,170 @@
+import Foundation
+import GRDB
+import TickerCore
+
+extension SQLiteStore {
+    public func claim(owner: String, limit: Int, lease: Duration, now: Date) async throws -> [ClaimedAttempt] {
+        guard limit > 0 else { return [] }
+        return try await pool.write { db in
+            let ready = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT ti.run_id, ti.task_id, ti.attempts, r.dag_id, r.version_id
+                    FROM task_instances ti JOIN runs r ON r.id = ti.run_id
+                    WHERE ti.state = 'ready' AND ti.not_before <= ?
+                    ORDER BY ti.not_before LIMIT ?
+                    """, arguments: [now.millis, limit])
+            return try ready.compactMap { row in
+                try self.claimOne(db, row, owner: owner, lease: lease, now: now)
+            }
+        }
+    }
+
+    private func claimOne(_ db: Database, _ row: Row, owner: String, lease: Duration, now: Date) throws -> ClaimedAttempt? {
+        let runID: Int64 = row["run_id"]
+        let taskID: String = row["task_id"]
+        let number = (row["attempts"] as Int) + 1
+        let dag = try definitions.definition(row["version_id"], in: db).definition
+        guard let task = dag.task(taskID) else { return nil }
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO attempts (run_id, task_id, number, owner, state, started_at, heartbeat_at, lease_expires_at)
+                VALUES (?, ?, ?, ?, 'running', ?, ?, ?)
+                """
+        ).execute(arguments: [runID, taskID, number, owner, now.millis, now.millis, now.millis + lease.millis])
+        let attemptID = db.lastInsertedRowID
+        try db.cachedStatement(
+            sql: "UPDATE task_instances SET state = 'running', attempts = ?, current_attempt = ? WHERE run_id = ? AND task_id = ?"
+        ).execute(arguments: [number, attemptID, runID, taskID])
+        return ClaimedAttempt(
+            attemptID: attemptID, number: number, run: try runRecord(db, runID), dag: dag, task: task,
+            upstreamOutputs: try upstreamOutputs(db, runID: runID, of: task))
+    }
+
+    private func upstreamOutputs(_ db: Database, runID: Int64, of task: TaskDefinition) throws -> [String: JSONValue] {
+        guard !task.dependsOn.isEmpty else { return [:] }
+        var outputs: [String: JSONValue] = [:]
+        let rows = try Row.fetchAll(
+            db, sql: "SELECT task_id, output FROM task_instances WHERE run_id = ? AND state = 'succeeded' AND output IS NOT NULL",
+            arguments: [runID])
+        for row in rows where task.dependsOn.contains(row["task_id"] as String) {
+            outputs[row["task_id"]] = try? JSONValue(parsing: row["output"])
+        }
+        return outputs
+    }
+
+    public func renewLeases(owner: String, attemptIDs: [Int64], lease: Duration, now: Date) async throws -> Set<Int64> {
+        guard !attemptIDs.isEmpty else { return [] }
+        return try await pool.write { db in
+            let list = attemptIDs.map(String.init).joined(separator: ",")
+            try db.execute(
+                sql: "UPDATE attempts SET lease_expires_at = ?, heartbeat_at = ? WHERE owner = ? AND state = 'running' AND id IN (\(list))",
+                arguments: [now.millis + lease.millis, now.millis, owner])
+            let valid = try Int64.fetchAll(
+                db,
+                sql: """
+                    SELECT a.id FROM attempts a
+                    JOIN task_instances ti ON ti.run_id = a.run_id AND ti.task_id = a.task_id
+                    WHERE a.id IN (\(list)) AND a.owner = ? AND a.state = 'running'
+                      AND ti.state = 'running' AND ti.current_attempt = a.id
+                    """, arguments: [owner])
+            return Set(attemptIDs).subtracting(valid)
+        }
+    }
+
+    public func finish(_ results: [AttemptResult], now: Date) async throws -> [Int64: FinishOutcome] {
+        guard !results.isEmpty else { return [:] }
+        return try await pool.write { db in
+            var outcomes: [Int64: FinishOutcome] = [:]
+            for result in results {
+                outcomes[result.attemptID] = try self.finishOne(db, result, now: now)
+            }
+            return outcomes
+        }
+    }
+
+    /// Records one result. The attempt must still be running (fencing token valid) and still be the
+    /// task's current attempt; otherwise the attempt is closed but the task is left alone.
+    func finishOne(_ db: Database, _ result: AttemptResult, now: Date) throws -> FinishOutcome {
+        guard let row = try Row.fetchOne(
+            db,
+            sql: """
+                SELECT a.run_id, a.task_id, ti.state AS task_state, ti.current_attempt, ti.failures, ti.lost,
+                       r.dag_id, r.version_id
+                FROM attempts a
+                JOIN task_instances ti ON ti.run_id = a.run_id AND ti.task_id = a.task_id
+                JOIN runs r ON r.id = a.run_id
+                WHERE a.id = ? AND a.state = 'running'
+                """, arguments: [result.attemptID])
+        else { return .stale }
+        try db.cachedStatement(sql: "UPDATE attempts SET state = ?, ended_at = ?, error = ? WHERE id = ?")
+            .execute(arguments: [result.end.attemptState.rawValue, now.millis, result.end.errorText, result.attemptID])
+        guard (row["task_state"] as String) == TaskState.running.rawValue,
+            (row["current_attempt"] as Int64?) == result.attemptID
+        else { return .stale }
+        let runID: Int64 = row["run_id"]
+        let taskID: String = row["task_id"]
+        let dag = try definitions.definition(row["version_id"], in: db).definition
+        guard let task = dag.task(taskID) else { return .stale }
+        var history = AttemptHistory(failures: row["failures"], lost: row["lost"])
+        switch result.end {
+        case .failed, .timedOut: history.failures += 1
+        case .lost: history.lost += 1
+        default: break
+        }
+        let next = task.transition(after: result.end, history: history, now: now, unit: Double.random(in: 0..<1))
+        var output: String?
+        if case .succeeded(let value) = result.end { output = value?.encodedString() }
+        try db.cachedStatement(
+            sql: """
+                UPDATE task_instances SET state = ?, not_before = ?, failures = ?, lost = ?, output = ?, error = ?,
+                       current_attempt = NULL
+                WHERE run_id = ? AND task_id = ?
+                """
+        ).execute(arguments: [
+            next.state.rawValue, next.notBefore?.millis, history.failures, history.lost, output, next.error, runID, taskID,
+        ])
+        if next.state.isFinal {
+            try advanceRun(db, runID: runID, dagID: row["dag_id"], dag: dag, now: now)
+        }
+        return .recorded(next.state)
+    }
+
+    /// After a task reached a final state: readies downstream tasks by their trigger rules and
+    /// ends the run once every task is final.
+    func advanceRun(_ db: Database, runID: Int64, dagID: String, dag: DagDefinition, now: Date) throws {
+        var states: [String: TaskState] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT task_id, state FROM task_instances WHERE run_id = ?", arguments: [runID]) {
+            states[row["task_id"]] = TaskState(rawValue: row["state"]) ?? .failed
+        }
+        let changes = RunProgress(dag: dag).propagate(states)
+        let update = try db.cachedStatement(
+            sql: "UPDATE task_instances SET state = ?, not_before = ? WHERE run_id = ? AND task_id = ?")
+        for (taskID, state) in changes {
+            try update.execute(arguments: [state.rawValue, now.millis, runID, taskID])
+            states[taskID] = state
+        }
+        if let outcome = RunProgress.outcome(of: Array(states.values)) {
+            try finishRun(db, runID: runID, dagID: dagID, state: outcome, reason: nil, now: now)
+        }
+    }
+
+    public func expireLeases(now: Date) async throws -> Int {
+        try await endRunningAttempts(
+            where: "lease_expires_at < ?", arguments: [now.millis], now: now)
+    }
+
+    public func abandonAttempts(notOwnedBy owner: String, now: Date) async throws -> Int {
+        try await endRunningAttempts(where: "owner != ?", arguments: [owner], now: now)
+    }
+
+    private func endRunningAttempts(where condition: String, arguments: StatementArguments, now: Date) async throws -> Int {
+        try await pool.write { db in
+            let ids = try Int64.fetchAll(db, sql: "SELECT id FROM attempts WHERE state = 'running' AND \(condition)", arguments: arguments)
+            for id in ids {
+                _ = try self.finishOne(db, AttemptResult(attemptID: id, end: .lost), now: now)
+            }
+            return ids.count
+        }
+    }
+}

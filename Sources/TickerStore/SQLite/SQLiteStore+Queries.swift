@@ -1,0 +1,92 @@
+import Foundation
+import GRDB
+import TickerCore
+
+extension SQLiteStore {
+    public func runs(_ filter: RunFilter) async throws -> [RunRecord] {
+        var clauses: [String] = []
+        var arguments: [any DatabaseValueConvertible] = []
+        if let dagID = filter.dagID {
+            clauses.append("dag_id = ?")
+            arguments.append(dagID)
+        }
+        if !filter.states.isEmpty {
+            clauses.append("state IN (\(filter.states.map { _ in "?" }.joined(separator: ",")))")
+            arguments.append(contentsOf: filter.states.map(\.rawValue))
+        }
+        if let before = filter.beforeID {
+            clauses.append("id < ?")
+            arguments.append(before)
+        }
+        let whereClause = clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ")
+        arguments.append(max(1, min(filter.limit, 1000)))
+        let sql = "SELECT * FROM runs \(whereClause) ORDER BY id DESC LIMIT ?"
+        let args = StatementArguments(arguments) ?? StatementArguments()
+        return try await pool.read { db in
+            try Row.fetchAll(db, sql: sql, arguments: args).map(Self.runRecord)
+        }
+    }
+
+    public func run(_ id: Int64) async throws -> RunDetail? {
+        try await pool.read { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM runs WHERE id = ?", arguments: [id]) else { return nil }
+            let tasks = try Row.fetchAll(db, sql: "SELECT * FROM task_instances WHERE run_id = ?", arguments: [id]).map {
+                TaskInstanceRecord(
+                    runID: $0["run_id"], taskID: $0["task_id"], state: TaskState(rawValue: $0["state"]) ?? .failed,
+                    attempts: $0["attempts"], notBefore: ($0["not_before"] as Int64?).map(Date.init(millis:)),
+                    output: ($0["output"] as String?).flatMap { try? JSONValue(parsing: $0) }, error: $0["error"])
+            }
+            let attempts = try Row.fetchAll(db, sql: "SELECT * FROM attempts WHERE run_id = ? ORDER BY id", arguments: [id])
+                .map(Self.attemptRecord)
+            let dag = try self.definitions.definition(row["version_id"], in: db).definition
+            let order = Dictionary(uniqueKeysWithValues: dag.tasks.enumerated().map { ($1.id, $0) })
+            return RunDetail(
+                run: Self.runRecord(row),
+                tasks: tasks.sorted { (order[$0.taskID] ?? .max, $0.taskID) < (order[$1.taskID] ?? .max, $1.taskID) },
+                attempts: attempts)
+        }
+    }
+
+    public func runs(dagID: String, slotsFrom: Date, through: Date) async throws -> [RunRecord] {
+        try await pool.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT * FROM runs WHERE dag_id = ? AND slot_at >= ? AND slot_at <= ? ORDER BY slot_at, id",
+                arguments: [dagID, slotsFrom.millis, through.millis]
+            ).map(Self.runRecord)
+        }
+    }
+
+    public func lastRun(dagID: String) async throws -> RunRecord? {
+        try await pool.read { db in
+            try Row.fetchOne(
+                db, sql: "SELECT * FROM runs WHERE dag_id = ? AND state NOT IN ('skipped_overlap', 'skipped_misfire') ORDER BY slot_at DESC, id DESC LIMIT 1",
+                arguments: [dagID]
+            ).map(Self.runRecord)
+        }
+    }
+
+    func runRecord(_ db: Database, _ id: Int64) throws -> RunRecord {
+        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM runs WHERE id = ?", arguments: [id]) else {
+            throw StoreError.runNotFound(id)
+        }
+        return Self.runRecord(row)
+    }
+
+    static func runRecord(_ row: Row) -> RunRecord {
+        RunRecord(
+            id: row["id"], dagID: row["dag_id"], slotAt: Date(millis: row["slot_at"]),
+            kind: RunKind(rawValue: row["kind"]) ?? .manual, state: RunState(rawValue: row["state"]) ?? .failed,
+            reason: row["reason"], conf: (try? JSONValue(parsing: row["conf"])) ?? .object([:]),
+            createdAt: Date(millis: row["created_at"]),
+            startedAt: (row["started_at"] as Int64?).map(Date.init(millis:)),
+            endedAt: (row["ended_at"] as Int64?).map(Date.init(millis:)))
+    }
+
+    static func attemptRecord(_ row: Row) -> AttemptRecord {
+        AttemptRecord(
+            id: row["id"], runID: row["run_id"], taskID: row["task_id"], number: row["number"], owner: row["owner"],
+            state: AttemptState(rawValue: row["state"]) ?? .failed, startedAt: Date(millis: row["started_at"]),
+            endedAt: (row["ended_at"] as Int64?).map(Date.init(millis:)),
+            leaseExpiresAt: (row["lease_expires_at"] as Int64?).map(Date.init(millis:)), error: row["error"])
+    }
+}

@@ -1,0 +1,95 @@
+import Foundation
+import GRDB
+import Synchronization
+import TickerCore
+
+/// The embedded store: one SQLite database in WAL mode, owned by one `ticker serve` process.
+///
+/// Writes are serialized by SQLite itself, so every method is one `write` transaction and the
+/// slot uniqueness index settles any race. CLI commands may read and write concurrently.
+public final class SQLiteStore: SchedulerStore {
+    let pool: DatabasePool
+    public let path: String
+    let definitions = DefinitionCache()
+
+    /// Opens (creating if needed) the database at `path` and applies pending migrations.
+    public init(path: String) throws {
+        self.path = path
+        var config = Configuration()
+        config.busyMode = .timeout(10)
+        config.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        do {
+            pool = try DatabasePool(path: path, configuration: config)
+            try pool.read { db in
+                if try SQLiteSchema.migrator.hasBeenSuperseded(db) {
+                    throw StoreError.cannotOpen(
+                        path: path, reason: "it was written by a newer version of Ticker; upgrade Ticker")
+                }
+            }
+            try SQLiteSchema.migrator.migrate(pool)
+        } catch let error as DatabaseError {
+            throw Self.describe(error, path: path)
+        }
+    }
+
+    static func describe(_ error: DatabaseError, path: String) -> StoreError {
+        switch error.resultCode {
+        case .SQLITE_NOTADB, .SQLITE_CORRUPT: .notADatabase(path: path)
+        default: .cannotOpen(path: path, reason: error.message ?? "\(error.resultCode)")
+        }
+    }
+
+    /// Checks the whole file for corruption (`PRAGMA quick_check`); used by readiness probes and
+    /// by `serve` at start-up.
+    public func quickCheck() async throws -> Bool {
+        try await pool.read { db in
+            try String.fetchOne(db, sql: "PRAGMA quick_check") == "ok"
+        }
+    }
+}
+
+/// Decoded DAG definitions by version id, so hot paths don't decode JSON on every transaction.
+/// Versions are immutable, so entries never go stale.
+final class DefinitionCache: Sendable {
+    private let entries = Mutex<[Int64: CompiledDag]>([:])
+
+    func definition(_ versionID: Int64, in db: Database) throws -> CompiledDag {
+        if let hit = entries.withLock({ $0[versionID] }) { return hit }
+        guard let text = try String.fetchOne(db, sql: "SELECT definition FROM dag_versions WHERE id = ?", arguments: [versionID]) else {
+            throw StoreError.invalidArgument("DAG version \(versionID) is missing from the database")
+        }
+        let compiled = try CompiledDag(json: text)
+        entries.withLock { $0[versionID] = compiled }
+        return compiled
+    }
+}
+
+/// A definition with its schedule compiled once.
+struct CompiledDag: Sendable {
+    let definition: DagDefinition
+    let schedule: Schedule?
+
+    init(definition: DagDefinition) throws {
+        self.definition = definition
+        self.schedule = try definition.schedule?.compile()
+    }
+
+    init(json: String) throws {
+        try self.init(definition: try JSONDecoder().decode(DagDefinition.self, from: Data(json.utf8)))
+    }
+
+    static func encode(_ definition: DagDefinition) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return String(decoding: try encoder.encode(definition), as: UTF8.self)
+    }
+
+    static func scheduleKey(_ definition: DagDefinition) throws -> String? {
+        guard let schedule = definition.schedule else { return nil }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return String(decoding: try encoder.encode(schedule), as: UTF8.self)
+    }
+}

@@ -1,0 +1,66 @@
+import ArgumentParser
+import Foundation
+import Logging
+import ServiceLifecycle
+import TickerCore
+import TickerEngine
+import TickerStore
+
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the scheduler and the workers on the data directory until SIGTERM or SIGINT.")
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(help: "Attempts that may run at once (env TICKER_WORKERS, default 32).")
+    var workers: Int?
+
+    @Option(help: "Seconds running attempts may finish after SIGTERM (env TICKER_DRAIN_TIMEOUT, default 30).")
+    var drainTimeout: Int?
+
+    @Flag(help: "Do not materialize slots (a worker-only process).")
+    var noScheduler = false
+
+    @Flag(help: "Do not run attempts (a scheduler-only process).")
+    var noWorker = false
+
+    func run() async throws {
+        let settings = try await Settings.resolve(global)
+        let level = settings.logLevel
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "ticker")
+        let directory = DataDirectory(path: settings.dataDir)
+        try directory.prepare()
+        let lock = try directory.lockForServing()
+        let store = try SQLiteStore(path: directory.databasePath)
+        guard try await store.quickCheck() else { throw StoreError.notADatabase(path: directory.databasePath) }
+
+        var config = EngineConfiguration()
+        config.workerSlots = workers ?? settings.reader.int(forKey: "workers", default: 32)
+        config.drainTimeout = .seconds(drainTimeout ?? settings.reader.int(forKey: "drain.timeout", default: 30))
+        config.runsScheduler = !noScheduler
+        config.runsWorker = !noWorker
+        config.logRetention = .seconds(settings.reader.int(forKey: "log.retention.days", default: 30) * 86_400)
+        guard config.workerSlots > 0 else { throw ValidationError("--workers must be at least 1") }
+
+        let registry = OperatorRegistry.builtIn
+        let folder = URL(fileURLWithPath: settings.dagsDir, isDirectory: true)
+        let sync = DagFolderSync(folder: folder, registry: registry, store: store, logger: logger)
+        try await sync.syncOnce()
+        let engine = Engine(store: store, registry: registry, config: config, logger: logger)
+        logger.info(
+            "ticker serving", metadata: ["data_dir": "\(directory.url.path)", "dags": "\(folder.path)", "workers": "\(config.workerSlots)"])
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [.init(service: engine), .init(service: sync)],
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger))
+        try await group.run()
+        withExtendedLifetime(lock) {}
+    }
+}

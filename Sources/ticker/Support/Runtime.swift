@@ -1,0 +1,43 @@
+import Foundation
+import Logging
+import TickerCore
+import TickerEngine
+import TickerStore
+
+/// What most commands need: settings, the opened store, and the DAG folder synced into it.
+struct Runtime {
+    let settings: Settings
+    let store: SQLiteStore
+    let registry: OperatorRegistry
+    let logger: Logger
+
+    static func open(_ options: GlobalOptions, syncDags: Bool = true) async throws -> Runtime {
+        let settings = try await Settings.resolve(options)
+        var logger = Logger(label: "ticker")
+        logger.logLevel = settings.logLevel
+        let store = try DataDirectory(path: settings.dataDir).openStore()
+        let runtime = Runtime(settings: settings, store: store, registry: .builtIn, logger: logger)
+        if syncDags { try await runtime.syncDagFolder() }
+        return runtime
+    }
+
+    var dagFolder: URL { URL(fileURLWithPath: settings.dagsDir, isDirectory: true) }
+
+    /// Brings the store up to date with the DAG files, so commands see what the files say even
+    /// when no server runs. Problems are printed once; they never stop a read-only command.
+    func syncDagFolder() async throws {
+        guard FileManager.default.fileExists(atPath: dagFolder.path) else { return }
+        var quiet = logger
+        quiet.logLevel = .critical
+        let sync = DagFolderSync(folder: dagFolder, registry: registry, store: store, logger: quiet)
+        let problems = try await sync.syncOnce()
+        for problem in problems {
+            FileHandle.standardError.write(Data("warning: \(problem)\n".utf8))
+        }
+    }
+
+    func requireDag(_ id: String) async throws -> DagRecord {
+        guard let dag = try await store.dag(id) else { throw StoreError.dagNotFound(id) }
+        return dag
+    }
+}
