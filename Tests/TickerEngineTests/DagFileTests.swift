@@ -53,51 +53,34 @@ private func utc(_ text: String) -> Date {
     (try? Date(text, strategy: .iso8601)) ?? .distantPast
 }
 
-/// The complete example of docs/dag-files.md.
-let documentedExample = """
-    dag: isin_daily
-    description: Download the ISIN list
-    tags: [isin, daily]
-    schedule:
-      cron: "0 6 * * *"
-      timezone: Europe/Berlin
-      start: 2026-01-01T00:00:00Z
-      end: 2027-01-01T00:00:00Z
-    misfire: all
-    misfire_cap: 10
-    misfire_grace: 60s
-    overlap: buffer_one
-    max_active_runs: 1
-    run_timeout: 2h
-    paused: false
-    defaults:
-      retries: 2
-      retry_delay: 30s
-      retry_backoff: exponential
-      max_retry_delay: 10m
-      retry_jitter: true
-      timeout: 10m
-    tasks:
-      download:
-        operator: http
-        with: {url: "https://example.org/isins.csv", method: GET}
-      parse:
-        operator: shell
-        depends_on: [download]
-        trigger_rule: all_success
-        with:
-          command: "python3 parse.py"
-          env: {SOURCE: "isins.csv"}
-      notify:
-        operator: shell
-        depends_on: parse
-        trigger_rule: all_done
-        retries: 0
-        timeout: 30s
-        with:
-          command: "echo done"
+/// The repository root, found from this file even when the test target reaches it by a symlink.
+private let repositoryRoot = URL(fileURLWithPath: #filePath).resolvingSymlinksInPath()
+    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    """
+/// The ```yaml blocks of docs/dag-files.md, indentation of list items removed.
+private let documentedYAML: [String] = {
+    let url = repositoryRoot.appendingPathComponent("docs/dag-files.md")
+    let lines = ((try? String(contentsOf: url, encoding: .utf8)) ?? "").split(separator: "\n", omittingEmptySubsequences: false)
+    var blocks: [String] = []
+    var current: [Substring]?
+    var indent = 0
+    for line in lines {
+        let trimmed = line.drop { $0 == " " }
+        if current == nil, trimmed == "```yaml" {
+            current = []
+            indent = line.count - trimmed.count
+        } else if current != nil, trimmed == "```" {
+            blocks.append((current ?? []).map { $0.dropFirst(min(indent, $0.prefix { $0 == " " }.count)) }.joined(separator: "\n"))
+            current = nil
+        } else {
+            current?.append(line)
+        }
+    }
+    return blocks
+}()
+
+/// The complete example of docs/dag-files.md: the first YAML block there.
+private let documentedExample = documentedYAML.first ?? ""
 
 @Suite struct DagFileLoadingTests {
     @Test func theDocumentedExampleLoadsCompletely() throws {
@@ -137,6 +120,18 @@ let documentedExample = """
         #expect(notify.triggerRule == .allDone)
         #expect(notify.retry.maxAttempts == 1)
         #expect(notify.timeout == .seconds(30))
+    }
+
+    @Test func everyYAMLExampleInTheDocumentationLoads() {
+        #expect(documentedYAML.count >= 2)
+        for (index, text) in documentedYAML.enumerated() {
+            #expect(problems(text, origin: "docs example \(index + 1)") == [])
+        }
+    }
+
+    @Test func theRepositoryExampleDagLoads() throws {
+        let dag = try DagFileLoader(registry: .builtIn).load(file: repositoryRoot.appendingPathComponent("dags/hello.yaml")).get()
+        #expect(dag.id == "hello")
     }
 
     @Test func aMinimalTriggerOnlyDagUsesTheDefaults() throws {
@@ -560,6 +555,16 @@ let documentedExample = """
             .joined(separator: "\n") + "\ntasks: {a: {operator: probe, with: {target: t, limits: *x9}}}\n"
         let found = problems(text)
         #expect(found.contains { $0.message.hasPrefix("too many values") })
+    }
+
+    @Test func aMergeBombIsCutOff() {
+        var lines = ["dag: bomb", "anchors:", "  m0: &m0 {operator: noop}"]
+        for level in 1...40 {
+            lines.append("  m\(level): &m\(level) {<<: [*m\(level - 1), *m\(level - 1)]}")
+        }
+        lines += ["tasks:", "  t:", "    <<: *m40"]
+        let found = problems(lines.joined(separator: "\n"))
+        #expect(found.contains { $0.message == "too many merges (`<<`) through aliases" })
     }
 
     @Test func randomBytesAndMutationsNeverCrash() {

@@ -13,8 +13,10 @@ public enum ClosestNames {
             let other = candidate.lowercased()
             // About one edit in three characters still reads as the same word.
             let threshold = max(1, min(3, (max(name.count, candidate.count) + 2) / 3))
-            if abs(candidate.count - name.count) <= threshold, editDistance(lowered, other) <= threshold {
-                typos.append((editDistance(lowered, other), order, candidate))
+            let distance = abs(candidate.count - name.count) <= threshold ? editDistance(lowered, other) : Int.max
+            // `distance < longest` keeps one-letter names from "matching" every other short name.
+            if distance <= threshold, distance < max(name.count, candidate.count) {
+                typos.append((distance, order, candidate))
             } else if name.count >= 3, other.hasPrefix(lowered) {
                 truncations.append((candidate.count - name.count, order, candidate))
             }

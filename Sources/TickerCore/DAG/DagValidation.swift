@@ -45,7 +45,9 @@ extension DagDefinition {
             let field = "tasks.\(task.id).depends_on"
             var listed = Set<String>()
             for dependency in task.dependsOn {
-                if dependency == task.id {
+                if dependency.isEmpty {
+                    problems.append(DagProblem(field: field, message: "a task name is empty", taskID: task.id))
+                } else if dependency == task.id {
                     problems.append(DagProblem(field: field, message: "task `\(task.id)` depends on itself", taskID: task.id))
                 } else if !knownSet.contains(dependency) {
                     let message = "unknown task `\(dependency)` (\(Self.suggestion(for: dependency, among: known)))"

@@ -18,7 +18,8 @@ extension CronExpression {
     /// The first fire time strictly after `after`, in whole seconds, or nil if the expression
     /// never fires (see `canFire`).
     public func nextFire(after: Date, in zone: TimeZone) -> Date? {
-        nextFire(after: after, on: WallClock(zone: zone))
+        guard canFire else { return nil }
+        return nextFire(after: after, on: WallClock(zone: zone))
     }
 
     func nextFire(after: Date, on clock: WallClock) -> Date? {

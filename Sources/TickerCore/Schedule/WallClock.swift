@@ -30,7 +30,7 @@ struct WallClock: Sendable {
         while instant <= wall + Self.maximumOffset {
             let segment = timeline.segment(containing: instant)
             let candidate = wall - segment.offset
-            if candidate < segment.start { return segment.start + 60 }
+            if candidate < segment.start { return segment.start }
             if candidate < segment.end { return candidate }
             instant = segment.end
         }

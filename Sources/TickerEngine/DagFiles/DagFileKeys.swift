@@ -32,9 +32,3 @@ enum DagFileValues {
     static let triggerRule = TriggerRule.allCases.map { (name: $0.rawValue, value: $0) }
     static let backoff = BackoffKind.allCases.map { (name: $0.rawValue, value: $0) }
 }
-
-/// How the delay between retries grows; `exponential` doubles it up to `max_retry_delay`.
-public enum BackoffKind: String, Sendable, Hashable, CaseIterable {
-    case fixed
-    case exponential
-}

@@ -46,15 +46,19 @@ public struct DagFileLoader: Sendable {
     }
 
     func read(text: String, origin: String) -> FileReading {
-        let composed: ComposedYAML
         switch YAMLComposer.compose(text, origin: origin) {
-        case .success(let value): composed = value
-        case .failure(let errors): return FileReading(origin: origin, problems: errors.problems)
+        case .failure(let errors):
+            return FileReading(origin: origin, problems: errors.problems)
+        case .success(let composed):
+            guard let root = composed.root else {
+                return FileReading(origin: origin, problems: [DagFileProblem(
+                    file: origin, message: "the file is empty; a DAG file needs at least the keys `dag` and `tasks`")])
+            }
+            return read(root, composed: composed, origin: origin)
         }
-        guard let root = composed.root else {
-            return FileReading(origin: origin, problems: [DagFileProblem(
-                file: origin, message: "the file is empty; a DAG file needs at least the keys `dag` and `tasks`")])
-        }
+    }
+
+    private func read(_ root: YAMLNode, composed: ComposedYAML, origin: String) -> FileReading {
         var reader = NodeReader(origin: origin, duplicateMarkers: Set(composed.duplicates.map(\.marker)))
         let definition = reader.dag(root, registry: registry)
         let duplicates = composed.duplicates.map { marker, duplicate in

@@ -8,8 +8,6 @@ struct YAMLEntry {
     let keyNode: YAMLNode
     let value: YAMLNode
     let path: [String]
-
-    var field: String { path.joined(separator: ".") }
 }
 
 /// Reads YAML nodes into typed values and collects a located problem for everything it cannot use.
@@ -24,6 +22,9 @@ struct NodeReader {
     private(set) var locations = FieldLocations()
     /// For each duplicate marker met while reading: the path of the mapping it was in.
     private(set) var duplicateParents: [String: [String]] = [:]
+    /// Merges (`<<`) still allowed. Merges of merges through aliases multiply, so a small file
+    /// could otherwise ask for billions of them.
+    private var mergesLeft = 10_000
 
     init(origin: String, duplicateMarkers: Set<String> = []) {
         self.origin = origin
@@ -105,6 +106,9 @@ extension NodeReader {
     }
 
     private mutating func mergedPairs(_ value: YAMLNode, at path: [String]) -> [(YAMLNode, YAMLNode)] {
+        mergesLeft -= 1
+        if mergesLeft == 0 { report("too many merges (`<<`) through aliases", field: path, at: value.location) }
+        guard mergesLeft > 0 else { return [] }
         switch value {
         case .mapping(let mapping):
             return flattenedPairs(mapping, at: path)

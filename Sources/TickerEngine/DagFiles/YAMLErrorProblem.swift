@@ -12,7 +12,11 @@ enum YAMLErrorProblem {
              .parser(let context, let problem, let mark, let yaml),
              .composer(let context, let problem, let mark, let yaml):
             let location = SourceLocation(mark).map { clamped($0, to: yaml) }
-            return located(problem, context: context, at: location, origin: origin)
+            var found = located(problem, context: context, at: location, origin: origin)
+            if let location, indentsWithTab(line: location.line, in: yaml) {
+                found.message += "; YAML does not allow tabs for indentation, use spaces"
+            }
+            return found
         case .reader(let problem, let offset, let value, let yaml):
             let location = offset.map { SourceLocation(characterOffset: $0, in: yaml) }
             let character = value >= 0 ? String(format: " (character U+%04X)", value) : ""
@@ -30,6 +34,13 @@ enum YAMLErrorProblem {
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
         guard location.line > lines.count, let last = lines.last else { return location }
         return SourceLocation(line: lines.count, column: last.unicodeScalars.count + 1)
+    }
+
+    /// Tabs in indentation are the most common cause of baffling YAML errors; worth naming.
+    private static func indentsWithTab(line: Int, in text: String) -> Bool {
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        guard lines.indices.contains(line - 1) else { return false }
+        return lines[line - 1].prefix { $0 == " " || $0 == "\t" }.contains("\t")
     }
 
     private static func located(

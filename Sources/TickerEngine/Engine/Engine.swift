@@ -64,10 +64,12 @@ public final class Engine: Service, Sendable {
             let workers = self.workers
             if config.runsScheduler {
                 let scheduler = SchedulerLoop(
-                    store: store, pollInterval: config.pollInterval, logger: logger, bell: schedulerBell
-                ) { workers.bell.ring() }
+                    store: store, pollInterval: config.pollInterval, logger: logger, bell: schedulerBell,
+                    onRunsStarted: { workers.bell.ring() }, onRunsCancelled: { workers.heartbeatBell.ring() })
                 group.addTask { await scheduler.run() }
-                let maintenance = MaintenanceLoop(store: store, config: config, logger: logger) { workers.bell.ring() }
+                let maintenance = MaintenanceLoop(
+                    store: store, config: config, logger: logger,
+                    onWork: { workers.bell.ring() }, onRunsCancelled: { workers.heartbeatBell.ring() })
                 group.addTask { await maintenance.run() }
             }
             if config.runsWorker {

@@ -50,9 +50,14 @@ public struct SlotExplainer: Sendable {
             return try await store.runs(RunFilter(dagID: dag.id, limit: 1)).first?.slotAt
         }
         guard let schedule = try? dag.definition.schedule?.compile() else { return nil }
-        let window: TimeInterval = 400 * 86_400
-        let fires = schedule.fireTimes(after: time.addingTimeInterval(-window), through: time, limit: 1_000_000)
-        return fires.last
+        // Growing windows find the previous fire time cheaply for dense and sparse schedules alike:
+        // a window that holds fewer fires than the limit holds the latest one.
+        let limit = 10_000
+        for window: TimeInterval in [60, 3_600, 86_400, 40 * 86_400, 400 * 86_400] {
+            let fires = schedule.fireTimes(after: time.addingTimeInterval(-window), through: time, limit: limit)
+            if let last = fires.last, fires.count < limit { return last }
+        }
+        return nil
     }
 
     private func noSlotReason(_ dag: DagRecord, time: Date?) -> String {

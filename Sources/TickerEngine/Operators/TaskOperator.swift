@@ -81,7 +81,7 @@ public struct AttemptLog: Sendable {
         self.sink = sink
     }
 
-    /// Appends text; it need not end with a newline.
+    /// Appends one or more whole lines; a missing final newline is added.
     public func write(_ text: String, stream: LogStream = .system) {
         sink(stream, text)
     }

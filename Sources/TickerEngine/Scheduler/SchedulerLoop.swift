@@ -13,6 +13,7 @@ struct SchedulerLoop: Sendable {
     let logger: Logger
     let bell: Doorbell
     let onRunsStarted: @Sendable () -> Void
+    let onRunsCancelled: @Sendable () -> Void
 
     func run() async {
         while !Task.isCancelled {
@@ -20,6 +21,7 @@ struct SchedulerLoop: Sendable {
             do {
                 let report = try await store.materializeDueSlots(now: Date())
                 if report.runsStarted > 0 { onRunsStarted() }
+                if report.runsCancelled > 0 { onRunsCancelled() }
                 if report.slotsRecorded > 0 {
                     logger.debug(
                         "slots recorded",
@@ -45,6 +47,7 @@ struct MaintenanceLoop: Sendable {
     let config: EngineConfiguration
     let logger: Logger
     let onWork: @Sendable () -> Void
+    let onRunsCancelled: @Sendable () -> Void
 
     func run() async {
         var lastPrune = Date.distantPast
@@ -57,7 +60,10 @@ struct MaintenanceLoop: Sendable {
                     onWork()
                 }
                 let timedOut = try await store.timeOutRuns(now: now)
-                if timedOut > 0 { logger.warning("\(timedOut) run(s) exceeded their run timeout") }
+                if timedOut > 0 {
+                    logger.warning("\(timedOut) run(s) exceeded their run timeout")
+                    onRunsCancelled()
+                }
                 if now.timeIntervalSince(lastPrune) > 3600 {
                     let cutoff = now.addingTimeInterval(-config.logRetention.seconds)
                     let pruned = try await store.pruneLogs(endedBefore: cutoff)

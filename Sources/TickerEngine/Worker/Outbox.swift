@@ -44,7 +44,8 @@ final class Outbox: Sendable {
         pending.withLock { state in
             let used = state.bytesPerAttempt[attemptID, default: 0]
             guard used <= limit else { return }
-            var text = text
+            // Each write is whole lines; terminate the last one so writes never run together.
+            var text = text.hasSuffix("\n") ? text : text + "\n"
             if used + text.utf8.count > limit {
                 text = "[log cut: this attempt wrote more than \(limit) bytes]\n"
                 state.bytesPerAttempt[attemptID] = limit + 1

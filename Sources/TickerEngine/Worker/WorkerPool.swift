@@ -19,6 +19,8 @@ final class WorkerPool: Sendable {
     private let outbox: Outbox
     private let logger: Logger
     let bell = Doorbell()
+    /// Rung when runs were cancelled, so their attempts hear it now rather than at the next beat.
+    let heartbeatBell = Doorbell()
     private let running = Mutex<[Int64: Running]>([:])
     private let draining = Atomic<Bool>(false)
 
@@ -83,7 +85,7 @@ final class WorkerPool: Sendable {
     /// Renews leases every heartbeat; stops attempts whose run was cancelled or lease lost.
     func heartbeatLoop() async {
         while !Task.isCancelled {
-            try? await Task.sleep(for: config.heartbeat)
+            await heartbeatBell.wait(timeout: config.heartbeat)
             let ids = running.withLock { Array($0.keys) }
             guard !ids.isEmpty else { continue }
             do {

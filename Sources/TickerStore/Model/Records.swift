@@ -113,6 +113,8 @@ public struct MaterializeReport: Sendable, Hashable {
     public var runsStarted = 0
     public var runsQueued = 0
     public var skipped = 0
+    /// Runs cancelled by `cancel_other`; their attempts must be told to stop.
+    public var runsCancelled = 0
     public init() {}
 }
 

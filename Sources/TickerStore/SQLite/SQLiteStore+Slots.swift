@@ -49,6 +49,7 @@ extension SQLiteStore {
         }
         let plan = dag.definition.planSlots(slots, now: now, active: try activeRuns(db, id))
         if plan.cancelActiveRuns {
+            report.runsCancelled += try activeRuns(db, id).running
             try cancelRuns(db, dagID: id, reason: "cancelled by a newer slot (overlap policy cancel_other)", now: now)
         }
         for (slot, decision) in plan.decisions {

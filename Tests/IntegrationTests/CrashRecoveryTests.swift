@@ -1,0 +1,99 @@
+import Foundation
+import Testing
+import TickerCore
+import TickerStore
+
+/// The promises that matter most, checked against the real `ticker serve` process: a `kill -9`
+/// loses no slot, doubles none, and the attempt it interrupted runs again.
+@Suite("Crash recovery (real ticker serve)", .serialized)
+struct CrashRecoveryTests {
+    @Test("kill -9 while an attempt runs: after restart no slot is lost or doubled and the attempt is retried")
+    func killNine() async throws {
+        let harness = try TickerHarness()
+        try harness.writeDag("tick", """
+            dag: tick
+            schedule: {every: 1s}
+            misfire: all
+            misfire_cap: 1000
+            overlap: buffer_all
+            tasks:
+              t: {operator: noop}
+            """)
+        try harness.writeDag("slow", """
+            dag: slow
+            tasks:
+              work:
+                operator: shell
+                with: {command: "sleep 2; echo finished"}
+            """)
+        try harness.startServer()
+        let store = try harness.store()
+        try await harness.waitUntil("tick has runs") { try await store.allRuns("tick").count >= 2 }
+        let triggered = try harness.cli("trigger", "slow")
+        #expect(triggered.status == 0, "\(triggered.stderr)")
+        try await harness.waitUntil("the slow attempt runs") {
+            try await store.firstAttemptState("slow") == .running
+        }
+        harness.killServer()
+        try await Task.sleep(for: .seconds(3))
+        try harness.startServer()
+        try await harness.waitUntil("the slow run succeeds") { try await store.allRuns("slow").first?.state == .succeeded }
+        try await Task.sleep(for: .seconds(2))
+        try await harness.stopServer()
+
+        let slow = try #require(try await store.run(try await store.allRuns("slow")[0].id))
+        #expect(slow.attempts.map(\.state) == [.lost, .succeeded])
+
+        // Every nominal slot between the first and the watermark has exactly one row.
+        let runs = try await store.allRuns("tick")
+        let next = try #require(try await store.dag("tick")?.nextSlotAt)
+        let expected = try #require(runs.first?.slotAt).timeIntervalSince1970
+        let slots = runs.map { Int64($0.slotAt.timeIntervalSince1970) }
+        #expect(slots == Array(Int64(expected)..<Int64(next.timeIntervalSince1970)), "lost or doubled slots")
+        #expect(runs.allSatisfy { $0.state == .succeeded }, "\(runs.map(\.state))")
+    }
+
+    @Test("SIGTERM drains: a running attempt finishes before the process exits")
+    func gracefulDrain() async throws {
+        let harness = try TickerHarness()
+        try harness.writeDag("job", """
+            dag: job
+            tasks:
+              work: {operator: shell, with: {command: "sleep 1; echo drained"}}
+            """)
+        try harness.startServer()
+        let store = try harness.store()
+        _ = try harness.cli("trigger", "job")
+        try await harness.waitUntil("the attempt runs") {
+            try await store.firstAttemptState("job") == .running
+        }
+        let status = try await harness.stopServer()
+        #expect(status == 0)
+        let detail = try #require(try await store.run(try await store.allRuns("job")[0].id))
+        #expect(detail.run.state == .succeeded)
+        #expect(detail.attempts.map(\.state) == [.succeeded])
+    }
+
+    @Test("an attempt still running after the drain timeout is interrupted and runs again after restart")
+    func drainTimeout() async throws {
+        let harness = try TickerHarness()
+        try harness.writeDag("long", """
+            dag: long
+            tasks:
+              work: {operator: shell, with: {command: "if [ -f done ]; then echo second; else touch done; sleep 30; fi"}}
+            """)
+        try harness.startServer(["--drain-timeout", "1"])
+        let store = try harness.store()
+        _ = try harness.cli("trigger", "long")
+        try await harness.waitUntil("the attempt runs") {
+            try await store.firstAttemptState("long") == .running
+        }
+        try await harness.stopServer(timeout: 20)
+        let interrupted = try #require(try await store.run(try await store.allRuns("long")[0].id))
+        #expect(interrupted.attempts.map(\.state) == [.interrupted])
+        #expect(interrupted.tasks.first?.state == .ready)
+        try harness.startServer()
+        try await harness.waitUntil("the run succeeds on restart") { try await store.allRuns("long").first?.state == .succeeded }
+        try await harness.stopServer()
+    }
+}

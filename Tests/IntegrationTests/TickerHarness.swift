@@ -1,0 +1,155 @@
+import Foundation
+import TickerCore
+import TickerStore
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A private Ticker installation for one test: its own data and DAG folders, the real `ticker`
+/// binary, and at most one `ticker serve` process at a time.
+final class TickerHarness: @unchecked Sendable {
+    let root: URL
+    var dataDir: URL { root.appendingPathComponent("data") }
+    var dagsDir: URL { root.appendingPathComponent("dags") }
+    private(set) var server: Process?
+    private var serverLog: URL { root.appendingPathComponent("serve-\(serverStarts).log") }
+    private var serverStarts = 0
+
+    init() throws {
+        root = FileManager.default.temporaryDirectory.appendingPathComponent("ticker-it-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dagsDir, withIntermediateDirectories: true)
+    }
+
+    deinit {
+        if let server, server.isRunning { kill(server.processIdentifier, SIGKILL) }
+        try? FileManager.default.removeItem(at: root)
+    }
+
+    /// The `ticker` binary that `scripts/test` built (TICKER_BIN), or the debug build next to the tests.
+    static var binary: URL {
+        if let path = ProcessInfo.processInfo.environment["TICKER_BIN"] { return URL(fileURLWithPath: path) }
+        let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        return packageRoot.appendingPathComponent(".build/debug/ticker")
+    }
+
+    func writeDag(_ name: String, _ yaml: String) throws {
+        try yaml.write(to: dagsDir.appendingPathComponent("\(name).yaml"), atomically: true, encoding: .utf8)
+    }
+
+    var environment: [String: String] {
+        var env = ProcessInfo.processInfo.environment
+        env["TICKER_DATA_DIR"] = dataDir.path
+        env["TICKER_DAGS"] = dagsDir.path
+        env["TICKER_LOG_LEVEL"] = "debug"
+        return env
+    }
+
+    // MARK: serve
+
+    func startServer(_ extra: [String] = []) throws {
+        precondition(server == nil || server?.isRunning == false, "one server at a time")
+        serverStarts += 1
+        FileManager.default.createFile(atPath: serverLog.path, contents: nil)
+        let process = Process()
+        process.executableURL = Self.binary
+        process.arguments = ["serve"] + extra
+        process.environment = environment
+        process.currentDirectoryURL = root
+        let log = try FileHandle(forWritingTo: serverLog)
+        process.standardOutput = log
+        process.standardError = log
+        try process.run()
+        server = process
+    }
+
+    /// `kill -9`: no chance to clean up, exactly like a crash or an OOM kill.
+    func killServer() {
+        guard let server else { return }
+        kill(server.processIdentifier, SIGKILL)
+        server.waitUntilExit()
+    }
+
+    /// SIGTERM, then wait for the graceful exit; returns the exit status.
+    @discardableResult
+    func stopServer(timeout: TimeInterval = 60) async throws -> Int32 {
+        guard let server else { return 0 }
+        kill(server.processIdentifier, SIGTERM)
+        let deadline = Date().addingTimeInterval(timeout)
+        while server.isRunning && Date() < deadline { try await Task.sleep(for: .milliseconds(50)) }
+        if server.isRunning {
+            kill(server.processIdentifier, SIGKILL)
+            server.waitUntilExit()
+            throw HarnessError("server did not stop within \(timeout)s of SIGTERM")
+        }
+        return server.terminationStatus
+    }
+
+    var serverOutput: String { (try? String(contentsOf: serverLog, encoding: .utf8)) ?? "" }
+
+    // MARK: CLI
+
+    struct Output {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    /// Runs a `ticker` command to completion.
+    func cli(_ arguments: String...) throws -> Output {
+        try cli(arguments)
+    }
+
+    func cli(_ arguments: [String]) throws -> Output {
+        let process = Process()
+        process.executableURL = Self.binary
+        process.arguments = arguments
+        process.environment = environment
+        process.currentDirectoryURL = root
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Output(
+            status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+            stderr: String(decoding: stderr, as: UTF8.self))
+    }
+
+    // MARK: the database, read directly for audits
+
+    func store() throws -> SQLiteStore {
+        try DataDirectory(path: dataDir.path).openStore()
+    }
+
+    /// Polls until `condition` holds; the bound only stops a broken test from hanging.
+    func waitUntil(_ what: String, timeout: TimeInterval = 60, _ condition: () async throws -> Bool) async throws {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if try await condition() { return }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        throw HarnessError("timed out waiting until \(what)\n--- server output ---\n\(serverOutput.suffix(4000))")
+    }
+}
+
+struct HarnessError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
+
+extension SchedulerStore {
+    /// The state of the first attempt of the DAG's first run, if any.
+    func firstAttemptState(_ dagID: String) async throws -> AttemptState? {
+        guard let run = try await allRuns(dagID).first else { return nil }
+        return try await self.run(run.id)?.attempts.first?.state
+    }
+
+    /// Every run of a DAG, oldest slot first.
+    func allRuns(_ dagID: String) async throws -> [RunRecord] {
+        try await runs(RunFilter(dagID: dagID, limit: 1000)).sorted { ($0.slotAt, $0.id) < ($1.slotAt, $1.id) }
+    }
+}
