@@ -40,8 +40,9 @@ public protocol SchedulerStore: Sendable {
     /// Extends the leases of `attemptIDs` held by `owner`. Returns the ones the owner must stop:
     /// their lease was lost or their run was cancelled.
     func renewLeases(owner: String, attemptIDs: [Int64], lease: Duration, now: Date) async throws -> Set<Int64>
-    /// Records results, fenced: a result counts only if its attempt still holds the task.
-    func finish(_ results: [AttemptResult], now: Date) async throws -> [Int64: FinishOutcome]
+    /// Records results, fenced: a result counts only if its attempt still holds the task. `logs`
+    /// are written first in the same transaction, so a finished attempt's log is complete.
+    func finish(_ results: [AttemptResult], logs: [LogChunk], now: Date) async throws -> [Int64: FinishOutcome]
     /// Ends attempts whose lease expired as `lost`, so their tasks are retried.
     func expireLeases(now: Date) async throws -> Int
     /// Ends as `lost` every running attempt not owned by `owner`. Only for a store that a single
@@ -61,6 +62,8 @@ public protocol SchedulerStore: Sendable {
     func run(_ id: Int64) async throws -> RunDetail?
     func runs(dagID: String, slotsFrom: Date, through: Date) async throws -> [RunRecord]
     func lastRun(dagID: String) async throws -> RunRecord?
+    /// Every attempt of the DAG's runs, oldest first (for audits and benchmarks).
+    func attempts(dagID: String) async throws -> [AttemptRecord]
 }
 
 /// Errors the store reports to people; messages say what to do.

@@ -97,3 +97,30 @@ struct CrashRecoveryTests {
         try await harness.stopServer()
     }
 }
+
+@Suite("Idle server (real ticker serve)")
+struct IdleServerTests {
+    /// CPU seconds (user + system) the process has used, from /proc.
+    static func cpuSeconds(_ pid: Int32) throws -> Double {
+        let stat = try String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)
+        let fields = stat[stat.range(of: ")")!.upperBound...].split(separator: " ")
+        let ticks = (Double(fields[11]) ?? 0) + (Double(fields[12]) ?? 0)
+        return ticks / Double(sysconf(Int32(_SC_CLK_TCK)))
+    }
+
+    @Test("an idle server sleeps: almost no CPU while nothing is due")
+    func idleCPU() async throws {
+        let harness = try TickerHarness()
+        try harness.writeDag("hourly", "dag: hourly\nschedule: {cron: \"0 * * * *\"}\ntasks:\n  t: {operator: noop}\n")
+        try harness.startServer()
+        let store = try harness.store()
+        try await harness.waitUntil("the DAG is registered") { try await store.dag("hourly") != nil }
+        let pid = try #require(harness.server?.processIdentifier)
+        try await Task.sleep(for: .seconds(1))
+        let before = try Self.cpuSeconds(pid)
+        try await Task.sleep(for: .seconds(4))
+        let used = try Self.cpuSeconds(pid) - before
+        try await harness.stopServer()
+        #expect(used < 0.5, "an idle server used \(used) CPU seconds in 4 s")
+    }
+}

@@ -100,11 +100,11 @@ final class TickerHarness: @unchecked Sendable {
         try cli(arguments)
     }
 
-    func cli(_ arguments: [String]) throws -> Output {
+    func cli(_ arguments: [String], environment: [String: String]? = nil) throws -> Output {
         let process = Process()
         process.executableURL = Self.binary
         process.arguments = arguments
-        process.environment = environment
+        process.environment = environment ?? self.environment
         process.currentDirectoryURL = root
         let out = Pipe()
         let err = Pipe()

@@ -3,15 +3,15 @@ import Testing
 import TickerCore
 
 /// A task with only what the graph checks care about.
-private func task(_ id: String, _ dependsOn: String...) -> TaskDefinition {
+private func taskDef(_ id: String, _ dependsOn: String...) -> TaskDefinition {
     TaskDefinition(id: id, operatorName: "noop", dependsOn: dependsOn)
 }
 
-private func dag(_ tasks: [TaskDefinition], id: String = "daily") -> DagDefinition {
+private func dagDef(_ tasks: [TaskDefinition], id: String = "daily") -> DagDefinition {
     DagDefinition(id: id, tasks: tasks)
 }
 
-private func fields(_ problems: [DagProblem]) -> [String] {
+private func problemFields(_ problems: [DagProblem]) -> [String] {
     problems.map(\.field)
 }
 
@@ -21,7 +21,7 @@ private func fields(_ problems: [DagProblem]) -> [String] {
             id: "isin_daily", schedule: ScheduleSpec(rule: .cron("0 0 * * *"), timeZone: "Europe/Berlin"),
             misfire: .all(cap: 5), runTimeout: .seconds(3600),
             tasks: [
-                task("download"), task("parse", "download"),
+                taskDef("download"), taskDef("parse", "download"),
                 TaskDefinition(id: "load", operatorName: "noop", dependsOn: ["parse"],
                                retry: RetryPolicy(maxAttempts: 3), timeout: .seconds(60)),
             ])
@@ -30,51 +30,51 @@ private func fields(_ problems: [DagProblem]) -> [String] {
 
     @Test(arguments: ["", "has space", "slash/inside", "ümlaut", String(repeating: "x", count: 101)])
     func dagIDsOutsideTheAlphabetAreRejected(id: String) {
-        let problems = dag([task("a")], id: id).validate()
-        #expect(fields(problems) == ["dag"])
+        let problems = dagDef([taskDef("a")], id: id).validate()
+        #expect(problemFields(problems) == ["dag"])
     }
 
     @Test(arguments: ["a", "A-b_c.d", "0", String(repeating: "x", count: 100)])
     func dagIDsInTheAlphabetAreAccepted(id: String) {
-        #expect(dag([task("a")], id: id).validate() == [])
+        #expect(dagDef([taskDef("a")], id: id).validate() == [])
     }
 
     @Test func theMessageNamesTheOffendingCharacter() {
-        let problems = dag([task("a")], id: "isin daily").validate()
+        let problems = dagDef([taskDef("a")], id: "isin daily").validate()
         #expect(problems.first?.message.contains("a space") == true)
     }
 
     @Test func aDagNeedsTasks() {
-        let problems = dag([]).validate()
+        let problems = dagDef([]).validate()
         #expect(problems == [DagProblem(field: "tasks", message: "a DAG needs at least one task")])
     }
 
     @Test func taskIDsFollowTheSameRuleAndAreUnique() {
-        let problems = dag([task("a b"), task("x"), task("x")]).validate()
-        #expect(fields(problems) == ["tasks.a b", "tasks.x"])
+        let problems = dagDef([taskDef("a b"), taskDef("x"), taskDef("x")]).validate()
+        #expect(problemFields(problems) == ["tasks.a b", "tasks.x"])
         #expect(problems[1].taskID == "x")
         #expect(problems[1].message.contains("#2 and #3"))
     }
 
     @Test func unknownDependenciesSuggestSimilarTasks() {
-        let problems = dag([task("load"), task("report", "lod")]).validate()
+        let problems = dagDef([taskDef("load"), taskDef("report", "lod")]).validate()
         #expect(problems == [DagProblem(
             field: "tasks.report.depends_on", message: "unknown task `lod` (did you mean `load`?)", taskID: "report")])
     }
 
     @Test func unknownDependenciesWithNothingSimilarListTheTasks() {
-        let problems = dag([task("extract"), task("report", "zzzzzz")]).validate()
+        let problems = dagDef([taskDef("extract"), taskDef("report", "zzzzzz")]).validate()
         #expect(problems.first?.message == "unknown task `zzzzzz` (tasks: `extract`, `report`)")
     }
 
     @Test func selfDependencyIsReportedOnItsOwn() {
-        let problems = dag([task("a", "a")]).validate()
+        let problems = dagDef([taskDef("a", "a")]).validate()
         #expect(problems == [DagProblem(field: "tasks.a.depends_on", message: "task `a` depends on itself", taskID: "a")])
     }
 
     @Test func aCycleIsNamedStartingWithTheFirstDeclaredTask() {
         // b depends on a, c on b, a on c: in flow order a -> b -> c -> a.
-        let problems = dag([task("start"), task("a", "c", "start"), task("b", "a"), task("c", "b")]).validate()
+        let problems = dagDef([taskDef("start"), taskDef("a", "c", "start"), taskDef("b", "a"), taskDef("c", "b")]).validate()
         #expect(problems == [DagProblem(
             field: "tasks.a.depends_on",
             message: "dependency cycle: a -> b -> c -> a (`a` depends on `c`)",
@@ -82,7 +82,7 @@ private func fields(_ problems: [DagProblem]) -> [String] {
     }
 
     @Test func eachSeparateCycleIsReportedOnce() {
-        let definition = dag([task("a", "b"), task("b", "a"), task("x", "y"), task("y", "x"), task("after", "a")])
+        let definition = dagDef([taskDef("a", "b"), taskDef("b", "a"), taskDef("x", "y"), taskDef("y", "x"), taskDef("after", "a")])
         #expect(definition.dependencyCycles() == [["a", "b"], ["x", "y"]])
         #expect(definition.validate().map(\.message) == [
             "dependency cycle: a -> b -> a (`a` depends on `b`)",
@@ -92,73 +92,73 @@ private func fields(_ problems: [DagProblem]) -> [String] {
 
     @Test func cycleNamingIsDeterministic() {
         // b depends on d, c on b, d on c: in flow order d -> b -> c -> d.
-        let tasks = [task("d", "c"), task("c", "b"), task("b", "d", "a"), task("a")]
-        let first = dag(tasks).validate()
-        for _ in 0..<20 { #expect(dag(tasks).validate() == first) }
+        let tasks = [taskDef("d", "c"), taskDef("c", "b"), taskDef("b", "d", "a"), taskDef("a")]
+        let first = dagDef(tasks).validate()
+        for _ in 0..<20 { #expect(dagDef(tasks).validate() == first) }
         #expect(first.map(\.message) == ["dependency cycle: d -> b -> c -> d (`d` depends on `c`)"])
     }
 
     @Test func runPoliciesAreRangeChecked() {
-        var definition = dag([task("a")])
+        var definition = dagDef([taskDef("a")])
         definition.maxActiveRuns = 0
         definition.misfire = .all(cap: 0)
         definition.runTimeout = .zero
         definition.misfireGrace = .seconds(-1)
-        #expect(fields(definition.validate()) == ["max_active_runs", "misfire_cap", "misfire_grace", "run_timeout"])
+        #expect(problemFields(definition.validate()) == ["max_active_runs", "misfire_cap", "misfire_grace", "run_timeout"])
     }
 
     @Test func retriesAndTimeoutsAreRangeChecked() {
         let tooMany = TaskDefinition(id: "a", operatorName: "noop", retry: RetryPolicy(maxAttempts: 101))
         let none = TaskDefinition(id: "b", operatorName: "noop", retry: RetryPolicy(maxAttempts: 0))
         let instant = TaskDefinition(id: "c", operatorName: "noop", timeout: .zero)
-        let problems = dag([tooMany, none, instant]).validate()
-        #expect(fields(problems) == ["tasks.a.retries", "tasks.b.retries", "tasks.c.timeout"])
+        let problems = dagDef([tooMany, none, instant]).validate()
+        #expect(problemFields(problems) == ["tasks.a.retries", "tasks.b.retries", "tasks.c.timeout"])
         #expect(problems[0].message == "must be between 0 and 99, got 100")
         #expect(problems[1].message == "must be between 0 and 99, got -1")
     }
 
     @Test func exponentialBackoffNeedsACapAtLeastItsBase() {
         let retry = RetryPolicy(maxAttempts: 3, backoff: .exponential(base: .seconds(60), cap: .seconds(10)))
-        let problems = dag([TaskDefinition(id: "a", operatorName: "noop", retry: retry)]).validate()
-        #expect(fields(problems) == ["tasks.a.max_retry_delay"])
+        let problems = dagDef([TaskDefinition(id: "a", operatorName: "noop", retry: retry)]).validate()
+        #expect(problemFields(problems) == ["tasks.a.max_retry_delay"])
     }
 
     @Test func aValidCronExpressionPasses() {
-        var definition = dag([task("a")])
+        var definition = dagDef([taskDef("a")])
         definition.schedule = ScheduleSpec(rule: .cron("0 0 * * *"))
         #expect(definition.validate() == [])
     }
 
     @Test func aBadCronExpressionIsReportedWithItsField() {
-        var definition = dag([task("a")])
+        var definition = dagDef([taskDef("a")])
         definition.schedule = ScheduleSpec(rule: .cron("0 25 * * *"))
         let problems = definition.validate()
-        #expect(fields(problems) == ["schedule.cron"])
+        #expect(problemFields(problems) == ["schedule.cron"])
         #expect(problems.first?.message.contains("hour") == true)
         #expect(problems.first?.message.contains("`0 25 * * *`") == true)
     }
 
     @Test func anUnknownTimeZoneSuggestsTheClosest() {
-        var definition = dag([task("a")])
+        var definition = dagDef([taskDef("a")])
         definition.schedule = ScheduleSpec(rule: .cron("0 0 * * *"), timeZone: "Europe/Berln")
         #expect(definition.validate() == [DagProblem(
             field: "schedule.timezone", message: "unknown time zone `Europe/Berln` (did you mean `Europe/Berlin`?)")])
     }
 
     @Test func scheduleWindowAndIntervalComeFromCompile() {
-        var definition = dag([task("a")])
+        var definition = dagDef([taskDef("a")])
         let start = Date(timeIntervalSince1970: 1_800_000_000)
         definition.schedule = ScheduleSpec(rule: .interval(every: .seconds(60), anchor: nil), start: start,
                                            end: start.addingTimeInterval(-60))
-        #expect(fields(definition.validate()) == ["schedule.end"])
+        #expect(problemFields(definition.validate()) == ["schedule.end"])
         definition.schedule = ScheduleSpec(rule: .interval(every: .zero, anchor: nil))
-        #expect(fields(definition.validate()) == ["schedule.every"])
+        #expect(problemFields(definition.validate()) == ["schedule.every"])
     }
 
     @Test func everyProblemIsReportedAtOnce() {
-        var definition = dag([task("a b"), task("c", "zz", "c")], id: "")
+        var definition = dagDef([taskDef("a b"), taskDef("c", "zz", "c")], id: "")
         definition.maxActiveRuns = 0
-        #expect(fields(definition.validate()) == [
+        #expect(problemFields(definition.validate()) == [
             "dag", "tasks.a b", "tasks.c.depends_on", "tasks.c.depends_on", "max_active_runs",
         ])
     }
@@ -172,23 +172,23 @@ private func fields(_ problems: [DagProblem]) -> [String] {
 
 @Suite struct DagGraphTests {
     @Test func topologicalOrderBreaksTiesByDeclarationOrder() {
-        let definition = dag([task("report", "b", "a"), task("b"), task("a"), task("c", "a")])
+        let definition = dagDef([taskDef("report", "b", "a"), taskDef("b"), taskDef("a"), taskDef("c", "a")])
         #expect(definition.topologicalOrder() == ["b", "a", "report", "c"])
     }
 
     @Test func topologicalOrderListsCycleMembersLast() {
-        let definition = dag([task("x", "y"), task("y", "x"), task("free")])
+        let definition = dagDef([taskDef("x", "y"), taskDef("y", "x"), taskDef("free")])
         #expect(definition.topologicalOrder() == ["free", "x", "y"])
     }
 
     @Test func topologicalOrderIgnoresUnknownDependencies() {
-        #expect(dag([task("b", "missing"), task("a")]).topologicalOrder() == ["b", "a"])
+        #expect(dagDef([taskDef("b", "missing"), taskDef("a")]).topologicalOrder() == ["b", "a"])
     }
 
     @Test func downstreamIsTransitiveAndInTopologicalOrder() {
-        let definition = dag([
-            task("extract"), task("clean", "extract"), task("load", "clean"), task("audit", "extract"),
-            task("unrelated"), task("report", "load", "audit"),
+        let definition = dagDef([
+            taskDef("extract"), taskDef("clean", "extract"), taskDef("load", "clean"), taskDef("audit", "extract"),
+            taskDef("unrelated"), taskDef("report", "load", "audit"),
         ])
         // Kahn picks the earliest declared ready task: load (declared 3rd) before audit (4th).
         #expect(definition.downstream(of: "extract") == ["clean", "load", "audit", "report"])
@@ -198,8 +198,8 @@ private func fields(_ problems: [DagProblem]) -> [String] {
     }
 
     @Test func largeChainsSortQuickly() {
-        let tasks = (0..<5_000).map { i in i == 0 ? task("t0") : task("t\(i)", "t\(i - 1)") }
-        let order = dag(tasks).topologicalOrder()
+        let tasks = (0..<5_000).map { i in i == 0 ? taskDef("t0") : taskDef("t\(i)", "t\(i - 1)") }
+        let order = dagDef(tasks).topologicalOrder()
         #expect(order.count == 5_000)
         #expect(order.first == "t0" && order.last == "t4999")
     }

@@ -25,31 +25,31 @@ private struct ProbeOperator: TaskOperator {
     func run(_ context: TaskContext) async throws -> JSONValue? { nil }
 }
 
-private let registry: OperatorRegistry = {
+private let probeRegistry: OperatorRegistry = {
     var registry = OperatorRegistry.builtIn
     registry.register(ProbeOperator.self, as: "probe")
     return registry
 }()
 
-private let loader = DagFileLoader(registry: registry)
+private let dagLoader = DagFileLoader(registry: probeRegistry)
 
-private func problems(_ text: String, origin: String = "dags/x.yaml") -> [DagFileProblem] {
-    switch loader.load(text: text, origin: origin) {
+private func fileProblems(_ text: String, origin: String = "dags/x.yaml") -> [DagFileProblem] {
+    switch dagLoader.load(text: text, origin: origin) {
     case .success: return []
     case .failure(let errors): return errors.problems
     }
 }
 
-private func definition(_ text: String) throws -> DagDefinition {
-    try loader.load(text: text, origin: "dags/x.yaml").get()
+private func loadedDag(_ text: String) throws -> DagDefinition {
+    try dagLoader.load(text: text, origin: "dags/x.yaml").get()
 }
 
 /// `line:column field` of each problem, the part of a problem tests pin down exactly.
-private func places(_ problems: [DagFileProblem]) -> [String] {
+private func placesOf(_ problems: [DagFileProblem]) -> [String] {
     problems.map { "\($0.line.map(String.init) ?? "-"):\($0.column.map(String.init) ?? "-") \($0.field ?? "-")" }
 }
 
-private func utc(_ text: String) -> Date {
+private func utcDate(_ text: String) -> Date {
     (try? Date(text, strategy: .iso8601)) ?? .distantPast
 }
 
@@ -84,13 +84,13 @@ private let documentedExample = documentedYAML.first ?? ""
 
 @Suite struct DagFileLoadingTests {
     @Test func theDocumentedExampleLoadsCompletely() throws {
-        let dag = try definition(documentedExample)
+        let dag = try loadedDag(documentedExample)
         #expect(dag.id == "isin_daily")
         #expect(dag.description == "Download the ISIN list")
         #expect(dag.tags == ["isin", "daily"])
         #expect(dag.schedule == ScheduleSpec(
             rule: .cron("0 6 * * *"), timeZone: "Europe/Berlin",
-            start: utc("2026-01-01T00:00:00Z"), end: utc("2027-01-01T00:00:00Z")))
+            start: utcDate("2026-01-01T00:00:00Z"), end: utcDate("2027-01-01T00:00:00Z")))
         #expect(dag.misfire == .all(cap: 10))
         #expect(dag.misfireGrace == .seconds(60))
         #expect(dag.overlap == .bufferOne)
@@ -125,7 +125,7 @@ private let documentedExample = documentedYAML.first ?? ""
     @Test func everyYAMLExampleInTheDocumentationLoads() {
         #expect(documentedYAML.count >= 2)
         for (index, text) in documentedYAML.enumerated() {
-            #expect(problems(text, origin: "docs example \(index + 1)") == [])
+            #expect(fileProblems(text, origin: "docs example \(index + 1)") == [])
         }
     }
 
@@ -135,7 +135,7 @@ private let documentedExample = documentedYAML.first ?? ""
     }
 
     @Test func aMinimalTriggerOnlyDagUsesTheDefaults() throws {
-        let dag = try definition("""
+        let dag = try loadedDag("""
             dag: minimal
             tasks:
               only: {operator: noop}
@@ -145,16 +145,16 @@ private let documentedExample = documentedYAML.first ?? ""
     }
 
     @Test func intervalSchedulesTakeAnAnchor() throws {
-        let dag = try definition("""
+        let dag = try loadedDag("""
             dag: every
             schedule: {every: 15m, anchor: "2026-01-01T00:07:00+01:00", timezone: UTC}
             tasks: {a: {operator: noop}}
             """)
-        #expect(dag.schedule?.rule == .interval(every: .seconds(900), anchor: utc("2025-12-31T23:07:00Z")))
+        #expect(dag.schedule?.rule == .interval(every: .seconds(900), anchor: utcDate("2025-12-31T23:07:00Z")))
     }
 
     @Test func keysWithoutValueCountAsNotSet() throws {
-        let dag = try definition("""
+        let dag = try loadedDag("""
             dag: empty_values
             description:
             schedule:
@@ -169,7 +169,7 @@ private let documentedExample = documentedYAML.first ?? ""
     }
 
     @Test func exponentialBackoffWithoutCapUsesTheDefaultCap() throws {
-        let dag = try definition("""
+        let dag = try loadedDag("""
             dag: caps
             tasks:
               a: {operator: noop, retries: 5, retry_delay: 1s, retry_backoff: exponential, retry_jitter: false}
@@ -179,7 +179,7 @@ private let documentedExample = documentedYAML.first ?? ""
     }
 
     @Test func mergeKeysSpliceInSharedSettings() throws {
-        let dag = try definition("""
+        let dag = try loadedDag("""
             dag: merged
             tasks:
               a: &common {operator: noop, retries: 3, timeout: 1m}
@@ -192,7 +192,7 @@ private let documentedExample = documentedYAML.first ?? ""
     }
 
     @Test func parameterValuesKeepTheirYAMLTypes() throws {
-        let dag = try definition("""
+        let dag = try loadedDag("""
             dag: params
             tasks:
               a:
@@ -219,7 +219,7 @@ private let documentedExample = documentedYAML.first ?? ""
 
 @Suite struct DagFileProblemTests {
     @Test func unknownKeysAreReportedAtEveryLevelWithASuggestion() {
-        let found = problems("""
+        let found = fileProblems("""
             dag: typos
             descripton: x
             schedule:
@@ -232,7 +232,7 @@ private let documentedExample = documentedYAML.first ?? ""
                 operator: noop
                 depend_on: [b]
             """)
-        #expect(places(found) == ["2:1 descripton", "5:3 schedule.timezon", "7:3 defaults.retry", "11:5 tasks.a.depend_on"])
+        #expect(placesOf(found) == ["2:1 descripton", "5:3 schedule.timezon", "7:3 defaults.retry", "11:5 tasks.a.depend_on"])
         #expect(found[0].message.hasPrefix("unknown key `descripton` (did you mean `description`?); allowed keys: dag, description,"))
         #expect(found[1].message.contains("did you mean `timezone`?"))
         #expect(found[2].message.contains("did you mean `retries`?"))
@@ -241,18 +241,18 @@ private let documentedExample = documentedYAML.first ?? ""
     }
 
     @Test func aKeyAtTheWrongLevelSaysWhereItBelongs() {
-        let found = problems("""
+        let found = fileProblems("""
             dag: misplaced
             retries: 3
             tasks: {a: {operator: noop, cron: "0 0 * * *"}}
             """)
-        #expect(places(found) == ["2:1 retries", "3:29 tasks.a.cron"])
+        #expect(placesOf(found) == ["2:1 retries", "3:29 tasks.a.cron"])
         #expect(found[0].message.contains("task setting: write it in a task, or under `defaults:`"))
         #expect(found[1].message.contains("`cron` belongs under `schedule:`"))
     }
 
     @Test func valuesOfTheWrongTypeNameWhatWasExpected() {
-        let found = problems("""
+        let found = fileProblems("""
             dag: types
             tags: isin
             misfire_grace: abc
@@ -269,7 +269,7 @@ private let documentedExample = documentedYAML.first ?? ""
                 depends_on: {b: c}
               b: just text
             """)
-        #expect(places(found) == [
+        #expect(placesOf(found) == [
             "2:7 tags", "3:16 misfire_grace", "4:18 max_active_runs", "5:9 paused", "8:10 schedule.start",
             "9:8 schedule.end", "13:14 tasks.a.retries", "14:17 tasks.a.depends_on", "15:6 tasks.b",
         ])
@@ -287,7 +287,7 @@ private let documentedExample = documentedYAML.first ?? ""
     }
 
     @Test func enumValuesListTheAllowedWords() {
-        let found = problems("""
+        let found = fileProblems("""
             dag: enums
             misfire: latest
             overlap: queue
@@ -297,26 +297,26 @@ private let documentedExample = documentedYAML.first ?? ""
                 trigger_rule: all_sucess
                 retry_backoff: expo
             """)
-        #expect(places(found) == ["2:10 misfire", "3:10 overlap", "7:19 tasks.a.trigger_rule", "8:20 tasks.a.retry_backoff"])
+        #expect(placesOf(found) == ["2:10 misfire", "3:10 overlap", "7:19 tasks.a.trigger_rule", "8:20 tasks.a.retry_backoff"])
         #expect(found[1].message == "unknown value `queue`; expected one of: skip, buffer_one, buffer_all, cancel_other, allow")
         #expect(found[2].message.hasPrefix("unknown value `all_sucess` (did you mean `all_success`?); expected one of: all_success,"))
         #expect(found[3].message == "unknown value `expo` (did you mean `exponential`?); expected one of: fixed, exponential")
     }
 
     @Test func aBadCronExpressionPointsAtTheOffendingField() {
-        let found = problems("""
+        let found = fileProblems("""
             dag: cron
             schedule:
               cron: "0 25 * * *"
             tasks: {a: {operator: noop}}
             """)
         // Column 12 is the `25` inside the quotes.
-        #expect(places(found) == ["3:12 schedule.cron"])
+        #expect(placesOf(found) == ["3:12 schedule.cron"])
         #expect(found.first?.message.hasPrefix("invalid cron expression `0 25 * * *`: hour") == true)
     }
 
     @Test func aValidCronExpressionLoads() throws {
-        let dag = try definition("""
+        let dag = try loadedDag("""
             dag: cron
             schedule: {cron: 0 0 * * *}
             tasks: {a: {operator: noop}}
@@ -325,7 +325,7 @@ private let documentedExample = documentedYAML.first ?? ""
     }
 
     @Test func scheduleProblemsLandOnTheirKeys() {
-        let found = problems("""
+        let found = fileProblems("""
             dag: sched
             schedule:
               every: 15m
@@ -334,23 +334,23 @@ private let documentedExample = documentedYAML.first ?? ""
             ---
             """.replacingOccurrences(of: "---", with: "")
             + "other: 1\n")
-        #expect(places(found).first == "3:3 schedule.every")
+        #expect(placesOf(found).first == "3:3 schedule.every")
         #expect(found.first?.message == "use either `cron` or `every`, not both")
 
-        let zone = problems("""
+        let zone = fileProblems("""
             dag: sched
             schedule: {cron: "0 0 * * *", timezone: Europe/Berln}
             tasks: {a: {operator: noop}}
             """)
-        #expect(places(zone) == ["2:31 schedule.timezone"])
+        #expect(placesOf(zone) == ["2:31 schedule.timezone"])
         #expect(zone.first?.message == "unknown time zone `Europe/Berln` (did you mean `Europe/Berlin`?)")
 
-        let neither = problems("dag: sched\nschedule: {timezone: UTC}\ntasks: {a: {operator: noop}}\n")
-        #expect(places(neither) == ["2:1 schedule"])
+        let neither = fileProblems("dag: sched\nschedule: {timezone: UTC}\ntasks: {a: {operator: noop}}\n")
+        #expect(placesOf(neither) == ["2:1 schedule"])
     }
 
     @Test func unknownOperatorsListTheRegisteredOnes() {
-        let found = problems("""
+        let found = fileProblems("""
             dag: ops
             tasks:
               a:
@@ -358,13 +358,13 @@ private let documentedExample = documentedYAML.first ?? ""
               b:
                 with: {}
             """)
-        #expect(places(found) == ["4:15 tasks.a.operator", "5:3 tasks.b.operator"])
+        #expect(placesOf(found) == ["4:15 tasks.a.operator", "5:3 tasks.b.operator"])
         #expect(found[0].message == "unknown operator `shel` (did you mean `shell`?); registered operators: http, noop, probe, shell")
         #expect(found[1].message == "missing required key `operator` (registered operators: http, noop, probe, shell)")
     }
 
     @Test func operatorParameterProblemsPointAtTheirKey() {
-        let found = problems("""
+        let found = fileProblems("""
             dag: params
             tasks:
               nested:
@@ -383,7 +383,7 @@ private let documentedExample = documentedYAML.first ?? ""
               bare:
                 operator: probe
             """)
-        #expect(places(found) == [
+        #expect(placesOf(found) == [
             "9:9 tasks.nested.with.headers.Retries", "10:16 tasks.nested.with.limits.max", "11:7 tasks.nested.with.extra",
             "14:5 tasks.missing.with.target", "16:3 tasks.bare.with.target",
         ])
@@ -391,7 +391,7 @@ private let documentedExample = documentedYAML.first ?? ""
     }
 
     @Test func duplicateKeysAreReportedAndReadingGoesOn() {
-        let found = problems("""
+        let found = fileProblems("""
             dag: dups
             tasks:
               a:
@@ -402,23 +402,23 @@ private let documentedExample = documentedYAML.first ?? ""
             dag: again
             overlap: sometimes
             """)
-        #expect(places(found) == ["6:5 tasks.a.retries", "7:14 tasks.a.timeout", "8:1 dag", "9:10 overlap"])
+        #expect(placesOf(found) == ["6:5 tasks.a.retries", "7:14 tasks.a.timeout", "8:1 dag", "9:10 overlap"])
         #expect(found[0].message == "duplicate key `retries` (first written on line 5); each key may appear once per mapping")
         #expect(found[2].message == "duplicate key `dag` (first written on line 1); each key may appear once per mapping")
     }
 
     @Test func duplicateKeysInFlowMappingsAndDuplicateTaskIDs() {
-        let found = problems("""
+        let found = fileProblems("""
             dag: flow
             tasks:
               a: {operator: noop, operator: shell}
               a: {operator: noop}
             """)
-        #expect(places(found) == ["3:23 tasks.a.operator", "4:3 tasks.a"])
+        #expect(placesOf(found) == ["3:23 tasks.a.operator", "4:3 tasks.a"])
     }
 
     @Test func yamlSyntaxErrorsCarryLineAndColumn() {
-        let found = problems("""
+        let found = fileProblems("""
             dag: broken
             tasks:
               a:
@@ -433,7 +433,7 @@ private let documentedExample = documentedYAML.first ?? ""
     }
 
     @Test func unknownDependenciesPointAtDependsOn() {
-        let found = problems("""
+        let found = fileProblems("""
             dag: deps
             tasks:
               load: {operator: noop}
@@ -442,12 +442,12 @@ private let documentedExample = documentedYAML.first ?? ""
                 depends_on:
                   - lod
             """)
-        #expect(places(found) == ["6:5 tasks.report.depends_on"])
+        #expect(placesOf(found) == ["6:5 tasks.report.depends_on"])
         #expect(found.first?.message == "unknown task `lod` (did you mean `load`?)")
     }
 
     @Test func aCycleIsNamedAtTheDependsOnThatClosesIt() {
-        let found = problems("""
+        let found = fileProblems("""
             dag: loop
             tasks:
               a:
@@ -456,12 +456,12 @@ private let documentedExample = documentedYAML.first ?? ""
               b: {operator: noop, depends_on: a}
               c: {operator: noop, depends_on: [b]}
             """)
-        #expect(places(found) == ["5:5 tasks.a.depends_on"])
+        #expect(placesOf(found) == ["5:5 tasks.a.depends_on"])
         #expect(found.first?.message == "dependency cycle: a -> b -> c -> a (`a` depends on `c`)")
     }
 
     @Test func aBadDefaultIsReportedOnceAtTheDefault() {
-        let found = problems("""
+        let found = fileProblems("""
             dag: defaults
             defaults:
               retries: 500
@@ -471,26 +471,26 @@ private let documentedExample = documentedYAML.first ?? ""
               b: {operator: noop}
               c: {operator: noop, retries: -1, retry_backoff: exponential}
             """)
-        #expect(places(found) == ["3:3 defaults.retries", "4:3 defaults.max_retry_delay", "8:23 tasks.c.retries"])
+        #expect(placesOf(found) == ["3:3 defaults.retries", "4:3 defaults.max_retry_delay", "8:23 tasks.c.retries"])
         #expect(found[0].message == "must be between 0 and 99, got 500")
         #expect(found[1].message == "only applies with `retry_backoff: exponential`")
     }
 
     @Test func aMisfireCapNeedsMisfireAll() {
-        let found = problems("dag: cap\nmisfire: skip\nmisfire_cap: 3\ntasks: {a: {operator: noop}}\n")
-        #expect(places(found) == ["3:1 misfire_cap"])
+        let found = fileProblems("dag: cap\nmisfire: skip\nmisfire_cap: 3\ntasks: {a: {operator: noop}}\n")
+        #expect(placesOf(found) == ["3:1 misfire_cap"])
         #expect(found.first?.message == "only applies with `misfire: all`")
     }
 
     @Test func missingRequiredKeysAreNamed() {
-        let found = problems("description: nothing else\n")
-        #expect(places(found) == ["1:1 dag", "1:1 tasks"])
+        let found = fileProblems("description: nothing else\n")
+        #expect(placesOf(found) == ["1:1 dag", "1:1 tasks"])
         #expect(found.map(\.message) == ["missing required key `dag`", "missing required key `tasks`"])
-        #expect(places(problems("dag: x\ntasks: {}\n")) == ["2:1 tasks"])
+        #expect(placesOf(fileProblems("dag: x\ntasks: {}\n")) == ["2:1 tasks"])
     }
 
     @Test func everyProblemInAFileIsReportedAtOnce() {
-        let found = problems("""
+        let found = fileProblems("""
             dag: all problems
             schedul: {cron: "0 6 * * *"}
             overlap: maybe
@@ -508,7 +508,7 @@ private let documentedExample = documentedYAML.first ?? ""
                 depends_on: load
                 with: {target: x, unknown: 1}
             """)
-        #expect(places(found) == [
+        #expect(placesOf(found) == [
             "1:1 dag", "2:1 schedul", "3:10 overlap", "4:1 max_active_runs", "7:15 tasks.extract.operator",
             "8:5 tasks.extract.timeout", "11:5 tasks.load.depends_on", "11:5 tasks.load.depends_on",
             "12:14 tasks.load.retries", "16:23 tasks.report.with.unknown",
@@ -518,7 +518,7 @@ private let documentedExample = documentedYAML.first ?? ""
     }
 
     @Test func problemsUseTheOriginGiven() {
-        let found = problems("dag: [", origin: "dags/broken.yaml")
+        let found = fileProblems("dag: [", origin: "dags/broken.yaml")
         #expect(found.first?.file == "dags/broken.yaml")
         #expect(found.first?.description.hasPrefix("dags/broken.yaml:1:") == true)
     }
@@ -538,7 +538,7 @@ private let documentedExample = documentedYAML.first ?? ""
         String(repeating: "a: ", count: 3_000) + "b",
     ])
     func malformedInputYieldsProblemsNotCrashes(text: String) {
-        let found = problems(text)
+        let found = fileProblems(text)
         #expect(!found.isEmpty || text.contains("<<: {dag: x}"))
         #expect(found.allSatisfy { $0.file == "dags/x.yaml" && !$0.message.isEmpty })
     }
@@ -553,7 +553,7 @@ private let documentedExample = documentedYAML.first ?? ""
         let text = lines.map { $0.hasPrefix("x") ? "  " + $0 : $0 }
             .enumerated().map { $0.offset == 1 ? "anchors:\n" + $0.element : $0.element }
             .joined(separator: "\n") + "\ntasks: {a: {operator: probe, with: {target: t, limits: *x9}}}\n"
-        let found = problems(text)
+        let found = fileProblems(text)
         #expect(found.contains { $0.message.hasPrefix("too many values") })
     }
 
@@ -563,7 +563,7 @@ private let documentedExample = documentedYAML.first ?? ""
             lines.append("  m\(level): &m\(level) {<<: [*m\(level - 1), *m\(level - 1)]}")
         }
         lines += ["tasks:", "  t:", "    <<: *m40"]
-        let found = problems(lines.joined(separator: "\n"))
+        let found = fileProblems(lines.joined(separator: "\n"))
         #expect(found.contains { $0.message == "too many merges (`<<`) through aliases" })
     }
 
@@ -571,7 +571,7 @@ private let documentedExample = documentedYAML.first ?? ""
         var generator = SplitMix(seed: 2026)
         for _ in 0..<150 {
             let bytes = (0..<Int.random(in: 0...200, using: &generator)).map { _ in UInt8.random(in: 0...255, using: &generator) }
-            _ = problems(String(decoding: bytes, as: UTF8.self))
+            _ = fileProblems(String(decoding: bytes, as: UTF8.self))
         }
         let example = Array(documentedExample.unicodeScalars)
         let alphabet = Array(":-[]{}&*!|>'\"#%@` \n\t,?".unicodeScalars)
@@ -585,7 +585,7 @@ private let documentedExample = documentedYAML.first ?? ""
                     mutated.insert(alphabet.randomElement(using: &generator) ?? " ", at: index)
                 }
             }
-            _ = problems(String(String.UnicodeScalarView(mutated)))
+            _ = fileProblems(String(String.UnicodeScalarView(mutated)))
         }
     }
 }
@@ -605,7 +605,7 @@ private let documentedExample = documentedYAML.first ?? ""
         let dir = try folder(["good.yaml": "dag: good\ntasks: {a: {operator: noop}}\n"])
         defer { try? FileManager.default.removeItem(at: dir) }
         let file = dir.appendingPathComponent("good.yaml")
-        let dag = try loader.load(file: file).get()
+        let dag = try dagLoader.load(file: file).get()
         #expect(dag.origin == file.path)
     }
 
@@ -614,7 +614,7 @@ private let documentedExample = documentedYAML.first ?? ""
         defer { try? FileManager.default.removeItem(at: dir) }
         let file = dir.appendingPathComponent("binary.yaml")
         try Data([0x64, 0x61, 0x67, 0x3A, 0x20, 0x78, 0x0A, 0xFF, 0xFE, 0x00, 0x01]).write(to: file)
-        guard case .failure(let errors) = loader.load(file: file) else {
+        guard case .failure(let errors) = dagLoader.load(file: file) else {
             Issue.record("a binary file loaded")
             return
         }
@@ -624,7 +624,7 @@ private let documentedExample = documentedYAML.first ?? ""
 
     @Test func aMissingFileIsAProblem() {
         let missing = URL(fileURLWithPath: "/nonexistent/dags/x.yaml")
-        guard case .failure(let errors) = loader.load(file: missing) else {
+        guard case .failure(let errors) = dagLoader.load(file: missing) else {
             Issue.record("a missing file loaded")
             return
         }
@@ -644,18 +644,18 @@ private let documentedExample = documentedYAML.first ?? ""
         defer { try? FileManager.default.removeItem(at: dir) }
         try FileManager.default.createDirectory(at: dir.appendingPathComponent("sub.yaml"), withIntermediateDirectories: true)
 
-        let load = loader.loadFolder(dir)
+        let load = dagLoader.loadFolder(dir)
         #expect(load.dags.map(\.id) == ["shared", "other"])
         #expect(load.dags.first?.origin.hasSuffix("a_first.yaml") == true)
         #expect(load.problems.map { URL(fileURLWithPath: $0.file).lastPathComponent } == ["b_broken.yml", "c_copy.yaml"])
-        #expect(places(load.problems) == ["3:17 tasks.a.operator", "2:6 dag"])
+        #expect(placesOf(load.problems) == ["3:17 tasks.a.operator", "2:6 dag"])
         let duplicate = try #require(load.problems.last)
         #expect(duplicate.message.contains("DAG id `shared` is already defined in \(dir.relativePath)/a_first.yaml:1"))
         #expect(duplicate.message.contains("this file is ignored"))
     }
 
     @Test func aMissingFolderIsAClearProblem() {
-        let load = loader.loadFolder(URL(fileURLWithPath: "/nonexistent/dags"))
+        let load = dagLoader.loadFolder(URL(fileURLWithPath: "/nonexistent/dags"))
         #expect(load.dags.isEmpty)
         #expect(load.problems == [DagFileProblem(file: "/nonexistent/dags", message: "the DAG folder does not exist")])
     }
@@ -663,7 +663,7 @@ private let documentedExample = documentedYAML.first ?? ""
     @Test func aFileGivenAsFolderIsAClearProblem() throws {
         let dir = try folder(["x.yaml": "dag: x\n"])
         defer { try? FileManager.default.removeItem(at: dir) }
-        let load = loader.loadFolder(dir.appendingPathComponent("x.yaml"))
+        let load = dagLoader.loadFolder(dir.appendingPathComponent("x.yaml"))
         #expect(load.problems.map(\.message) == ["the DAG folder path is a file, not a folder"])
     }
 }

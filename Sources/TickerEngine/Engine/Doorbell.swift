@@ -25,7 +25,9 @@ final class Doorbell: Sendable {
     /// Returns when rung, after `timeout`, or when the task is cancelled. One waiter at a time.
     func wait(timeout: Duration) async {
         let timer = Task { [weak self] in
-            try? await Task.sleep(for: timeout)
+            // A cancelled timer must not ring: a stale ring would make the next wait return at
+            // once, turning every loop that waits here into a busy loop.
+            do { try await Task.sleep(for: timeout) } catch { return }
             self?.ring()
         }
         defer { timer.cancel() }

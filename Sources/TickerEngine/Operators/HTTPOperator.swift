@@ -43,7 +43,7 @@ public struct HTTPOperator: TaskOperator {
         try ParameterCheck.require(Self.validate(params), operator: "http")
         url = params["url"]?.stringValue ?? ""
         method = params["method"]?.stringValue?.uppercased() ?? "GET"
-        timeout = params["timeout"].flatMap(DurationParameter.parse) ?? Self.defaultTimeout
+        timeout = params["timeout"].flatMap { try? DurationParameter.parse($0) } ?? Self.defaultTimeout
         maxResponseBytes = params["max_response_bytes"].flatMap(Self.integer) ?? Self.defaultMaxResponseBytes
         expectedStatus = params["expect_status"].map { value in
             (value.arrayValue ?? [value]).compactMap(Self.integer)
@@ -91,21 +91,27 @@ extension HTTPOperator {
     private struct Timeout: Error {}
 
     /// Sends the request and reads the body, all within `timeout`. AsyncHTTPClient's deadline
-    /// covers the request; the race with a sleep also covers reading the body, which the server
-    /// may send as slowly as it likes.
+    /// covers the request up to the response head (and reports what went wrong, such as a
+    /// refused connection it kept retrying); the body, which a server may send as slowly as it
+    /// likes, is read in a race against the rest of the time.
     private func exchange() async throws -> Response {
-        let request = makeRequest()
+        let deadline = ContinuousClock.now + timeout
         do {
-            return try await withThrowingTaskGroup(of: Response?.self) { group in
-                group.addTask { try await self.send(request) }
+            let response = try await HTTPClient.shared.execute(makeRequest(), timeout: .milliseconds(Self.milliseconds(timeout)))
+            let body = try await withThrowingTaskGroup(of: [UInt8]?.self) { group in
+                group.addTask { try await self.readBody(response.body) }
                 group.addTask {
-                    try await Task.sleep(for: self.timeout)
+                    try await Task.sleep(until: deadline)
                     return nil
                 }
                 defer { group.cancelAll() }
-                guard let response = try await group.next() ?? nil else { throw Timeout() }
-                return response
+                guard let body = try await group.next() ?? nil else { throw Timeout() }
+                return body
             }
+            return Response(
+                status: Int(response.status.code), reason: response.status.reasonPhrase,
+                contentType: response.headers.first(name: "Content-Type"), body: body
+            )
         } catch {
             throw failure(error)
         }
@@ -116,9 +122,14 @@ extension HTTPOperator {
         if error is OperatorError { return error }
         let target = "\(method) \(Self.redacted(url))"
         if error is Timeout || (error as? HTTPClientError) == .deadlineExceeded {
-            return OperatorError("\(target) timed out after \(DurationParameter.format(timeout))")
+            return OperatorError("\(target) timed out after \(DurationText.format(timeout))")
         }
         return OperatorError("\(target) failed: \(error)")
+    }
+
+    private static func milliseconds(_ duration: Duration) -> Int64 {
+        let (seconds, attoseconds) = duration.components
+        return seconds * 1000 + attoseconds / 1_000_000_000_000_000
     }
 
     private func makeRequest() -> HTTPClientRequest {
@@ -135,14 +146,11 @@ extension HTTPOperator {
         return request
     }
 
-    /// Reads the body chunk by chunk so an oversized response is refused once it passes the
-    /// limit, without first holding all of it.
-    private func send(_ request: HTTPClientRequest) async throws -> Response {
-        let (seconds, attoseconds) = timeout.components
-        let milliseconds = seconds * 1000 + attoseconds / 1_000_000_000_000_000
-        let response = try await HTTPClient.shared.execute(request, timeout: .milliseconds(milliseconds))
+    /// Reads chunk by chunk so an oversized response is refused once it passes the limit,
+    /// without first holding all of it.
+    private func readBody(_ stream: HTTPClientResponse.Body) async throws -> [UInt8] {
         var body: [UInt8] = []
-        for try await chunk in response.body {
+        for try await chunk in stream {
             guard body.count + chunk.readableBytes <= maxResponseBytes else {
                 throw OperatorError(
                     "\(method) \(Self.redacted(url)) returned more than max_response_bytes (\(maxResponseBytes) bytes); raise the limit or ask for less"
@@ -150,10 +158,7 @@ extension HTTPOperator {
             }
             body.append(contentsOf: chunk.readableBytesView)
         }
-        return Response(
-            status: Int(response.status.code), reason: response.status.reasonPhrase,
-            contentType: response.headers.first(name: "Content-Type"), body: body
-        )
+        return body
     }
 
     private func check(_ status: Int, reason: String) throws {
@@ -255,7 +260,7 @@ extension HTTPOperator {
             if ["content-length", "transfer-encoding"].contains(name.lowercased()) {
                 return ParameterProblem(path: ["headers", name], "is set by Ticker from the body and cannot be given")
             }
-            if let value = headers[name]?.stringValue, value.contains(where: { $0 == "\r" || $0 == "\n" }) {
+            if let value = headers[name]?.stringValue, value.unicodeScalars.contains(where: { $0 == "\r" || $0 == "\n" }) {
                 return ParameterProblem(path: ["headers", name], "must not contain a line break")
             }
             return nil

@@ -49,16 +49,18 @@ enum ParameterCheck {
         }
     }
 
-    /// A duration such as `"5s"`, `"1m30s"` or `"500ms"`, or a number of seconds.
+    /// A duration: text such as `"30s"`, `"1m30s"` or `"500ms"`, or a number of seconds.
     static func duration(_ fields: [String: JSONValue], _ key: String, allowZero: Bool) -> [ParameterProblem] {
         guard let value = fields[key] else { return [] }
-        guard let duration = DurationParameter.parse(value) else {
-            return [ParameterProblem(path: [key], "must be a duration such as \"30s\", \"5m\" or \"500ms\", or a number of seconds")]
+        do {
+            let duration = try DurationParameter.parse(value)
+            if !allowZero, duration == .zero {
+                return [ParameterProblem(path: [key], "must be longer than zero")]
+            }
+            return []
+        } catch {
+            return [ParameterProblem(path: [key], error.message)]
         }
-        if duration < .zero || (!allowZero && duration == .zero) {
-            return [ParameterProblem(path: [key], allowZero ? "must not be negative" : "must be longer than zero")]
-        }
-        return []
     }
 
     /// Throws the problems as one `OperatorError`, for `init(params:)`.
@@ -68,52 +70,24 @@ enum ParameterCheck {
     }
 }
 
-/// Durations in operator parameters: a JSON number of seconds, or text made of `<number><unit>`
-/// parts with units `ms`, `s`, `m`, `h` (`"1m30s"`); plain numeric text counts as seconds.
+/// Durations in operator parameters: text as `DurationText` reads it (`"90s"`, `"1m30s"`,
+/// `"500ms"`), or a JSON number of seconds, which is what `OperatorSpec` writes for DAGs built
+/// in Swift and what a plain `timeout: 30` in YAML becomes.
 enum DurationParameter {
-    static func parse(_ value: JSONValue) -> Duration? {
-        if let seconds = value.numberValue {
-            return milliseconds(seconds * 1000)
-        }
-        guard let text = value.stringValue?.trimmingCharacters(in: .whitespaces), !text.isEmpty else { return nil }
-        if let seconds = Double(text) {
-            return parse(.number(seconds))
-        }
-        return parseUnits(Substring(text))
-    }
-
-    private static let units: [(suffix: String, milliseconds: Double)] = [
-        ("ms", 1), ("s", 1000), ("m", 60_000), ("h", 3_600_000),
-    ]
-
-    private static func parseUnits(_ text: Substring) -> Duration? {
-        var rest = text
-        var total = 0.0
-        while !rest.isEmpty {
-            let number = rest.prefix { $0.isNumber || $0 == "." }
-            rest = rest.dropFirst(number.count)
-            let unitText = rest.prefix { $0.isLetter }
-            rest = rest.dropFirst(unitText.count)
-            guard let amount = Double(number), let unit = units.first(where: { $0.suffix == unitText }) else {
-                return nil
+    static func parse(_ value: JSONValue) throws(OperatorError) -> Duration {
+        switch value {
+        case .string(let text):
+            do {
+                return try DurationText.parse(text)
+            } catch {
+                throw OperatorError(error.description)
             }
-            total += amount * unit.milliseconds
+        case .number(let seconds):
+            guard seconds >= 0 else { throw OperatorError("must not be negative") }
+            guard seconds < 1e12 else { throw OperatorError("is too large") }
+            return .milliseconds(Int64((seconds * 1000).rounded()))
+        default:
+            throw OperatorError(#"must be a duration such as "30s", "5m" or "500ms", or a number of seconds"#)
         }
-        return milliseconds(total)
-    }
-
-    /// Short text for messages: `500ms`, `30s`, `1.5s`.
-    static func format(_ duration: Duration) -> String {
-        let (seconds, attoseconds) = duration.components
-        let milliseconds = seconds * 1000 + attoseconds / 1_000_000_000_000_000
-        if milliseconds < 1000 { return "\(milliseconds)ms" }
-        if milliseconds % 1000 == 0 { return "\(seconds)s" }
-        return "\(Double(milliseconds) / 1000)s"
-    }
-
-    /// Nil for values no schedule could mean (and that would overflow `Int64`).
-    private static func milliseconds(_ value: Double) -> Duration? {
-        guard value.isFinite, abs(value) < 1e15 else { return nil }
-        return .milliseconds(Int64(value.rounded()))
     }
 }

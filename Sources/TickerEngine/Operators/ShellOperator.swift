@@ -67,7 +67,7 @@ public struct ShellOperator: TaskOperator {
         command = params["command"]?.stringValue ?? ""
         env = (params["env"]?.objectValue ?? [:]).compactMapValues(\.stringValue)
         workingDirectory = params["working_dir"]?.stringValue
-        killGrace = params["kill_grace"].flatMap(DurationParameter.parse) ?? Self.defaultKillGrace
+        killGrace = params["kill_grace"].flatMap { try? DurationParameter.parse($0) } ?? Self.defaultKillGrace
     }
 
     public func run(_ context: TaskContext) async throws -> JSONValue? {

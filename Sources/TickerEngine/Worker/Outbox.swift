@@ -93,9 +93,10 @@ final class Outbox: Sendable {
             return Pending(logs: batch.logs, results: batch.results, continuations: batch.continuations)
         }
         guard !batch.logs.isEmpty || !batch.results.isEmpty else { return }
-        await writeWithRetry("logs") { try await self.store.appendLogs(batch.logs) }
-        if !batch.results.isEmpty {
-            await writeWithRetry("results") { _ = try await self.store.finish(batch.results, now: Date()) }
+        if batch.results.isEmpty {
+            await writeWithRetry("logs") { try await self.store.appendLogs(batch.logs) }
+        } else {
+            await writeWithRetry("results") { _ = try await self.store.finish(batch.results, logs: batch.logs, now: Date()) }
             onResults()
         }
         for continuation in batch.continuations { continuation.resume() }

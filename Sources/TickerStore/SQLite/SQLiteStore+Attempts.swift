@@ -72,9 +72,10 @@ extension SQLiteStore {
         }
     }
 
-    public func finish(_ results: [AttemptResult], now: Date) async throws -> [Int64: FinishOutcome] {
-        guard !results.isEmpty else { return [:] }
+    public func finish(_ results: [AttemptResult], logs: [LogChunk] = [], now: Date) async throws -> [Int64: FinishOutcome] {
+        guard !results.isEmpty || !logs.isEmpty else { return [:] }
         return try await pool.write { db in
+            try Self.insertLogs(db, logs)
             var outcomes: [Int64: FinishOutcome] = [:]
             for result in results {
                 outcomes[result.attemptID] = try self.finishOne(db, result, now: now)

@@ -4,12 +4,15 @@ import GRDB
 extension SQLiteStore {
     public func appendLogs(_ chunks: [LogChunk]) async throws {
         guard !chunks.isEmpty else { return }
-        try await pool.write { db in
-            let insert = try db.cachedStatement(
-                sql: "INSERT INTO attempt_logs (attempt_id, at, stream, text) VALUES (?, ?, ?, ?)")
-            for chunk in chunks {
-                try insert.execute(arguments: [chunk.attemptID, chunk.at.millis, chunk.stream, chunk.text])
-            }
+        try await pool.write { db in try Self.insertLogs(db, chunks) }
+    }
+
+    static func insertLogs(_ db: Database, _ chunks: [LogChunk]) throws {
+        guard !chunks.isEmpty else { return }
+        let insert = try db.cachedStatement(
+            sql: "INSERT INTO attempt_logs (attempt_id, at, stream, text) VALUES (?, ?, ?, ?)")
+        for chunk in chunks {
+            try insert.execute(arguments: [chunk.attemptID, chunk.at.millis, chunk.stream, chunk.text])
         }
     }
 

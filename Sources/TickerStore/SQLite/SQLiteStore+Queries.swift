@@ -65,6 +65,15 @@ extension SQLiteStore {
         }
     }
 
+    public func attempts(dagID: String) async throws -> [AttemptRecord] {
+        try await pool.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT a.* FROM attempts a JOIN runs r ON r.id = a.run_id WHERE r.dag_id = ? ORDER BY a.id",
+                arguments: [dagID]
+            ).map(Self.attemptRecord)
+        }
+    }
+
     func runRecord(_ db: Database, _ id: Int64) throws -> RunRecord {
         guard let row = try Row.fetchOne(db, sql: "SELECT * FROM runs WHERE id = ?", arguments: [id]) else {
             throw StoreError.runNotFound(id)

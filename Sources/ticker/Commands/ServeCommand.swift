@@ -33,13 +33,6 @@ struct ServeCommand: AsyncParsableCommand {
             handler.logLevel = level
             return handler
         }
-        let logger = Logger(label: "ticker")
-        let directory = DataDirectory(path: settings.dataDir)
-        try directory.prepare()
-        let lock = try directory.lockForServing()
-        let store = try SQLiteStore(path: directory.databasePath)
-        guard try await store.quickCheck() else { throw StoreError.notADatabase(path: directory.databasePath) }
-
         var config = EngineConfiguration()
         config.workerSlots = workers ?? settings.reader.int(forKey: "workers", default: 32)
         config.drainTimeout = .seconds(drainTimeout ?? settings.reader.int(forKey: "drain.timeout", default: 30))
@@ -47,20 +40,8 @@ struct ServeCommand: AsyncParsableCommand {
         config.runsWorker = !noWorker
         config.logRetention = .seconds(settings.reader.int(forKey: "log.retention.days", default: 30) * 86_400)
         guard config.workerSlots > 0 else { throw ValidationError("--workers must be at least 1") }
-
-        let registry = OperatorRegistry.builtIn
-        let folder = URL(fileURLWithPath: settings.dagsDir, isDirectory: true)
-        let sync = DagFolderSync(folder: folder, registry: registry, store: store, logger: logger)
-        try await sync.syncOnce()
-        let engine = Engine(store: store, registry: registry, config: config, logger: logger)
-        logger.info(
-            "ticker serving", metadata: ["data_dir": "\(directory.url.path)", "dags": "\(folder.path)", "workers": "\(config.workerSlots)"])
-        let group = ServiceGroup(
-            configuration: .init(
-                services: [.init(service: engine), .init(service: sync)],
-                gracefulShutdownSignals: [.sigterm, .sigint],
-                logger: logger))
-        try await group.run()
-        withExtendedLifetime(lock) {}
+        let server = TickerServer(
+            dataDirectory: settings.dataDir, dagsFolder: settings.dagsDir, engine: config, logger: Logger(label: "ticker"))
+        try await server.run()
     }
 }

@@ -1,0 +1,216 @@
+import ArgumentParser
+import Foundation
+import TickerCore
+import TickerStore
+
+struct BenchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Measure the scheduler end to end (M1-M4) on a temporary data dir and print the results.",
+        discussion: """
+            M1 tick lateness: 100 schedules firing every second for --duration seconds (start of the
+               attempt minus the nominal slot time), with missed and duplicate slots; M1k the same
+               with a kill -9 and restart of the server halfway.
+            M2 a chain of 20 no-op tasks: wall time / 19 edges, median of 3 runs.
+            M3 10,000 no-op jobs: jobs per second from the first start to the last end.
+            M4 seconds from a kill -9 of the server to the interrupted attempt running again.
+            Each runs the real `ticker serve` as a child process; see docs/benchmarks.md.
+            """)
+
+    @Flag(help: "Print JSON.") var json = false
+    @Option(help: "M1 duration in seconds.") var duration = 60
+    @Option(help: "Comma-separated subset of m1,m1k,m2,m3,m4.") var only = "m1,m1k,m2,m3,m4"
+    @Option(help: "Worker slots of the server under test.") var workers = 32
+
+    func run() async throws {
+        let selected = Set(only.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() })
+        var report = BenchReport()
+        if selected.contains("m1") { report.m1 = try await TickLateness(duration: duration, killHalfway: false, workers: workers).run() }
+        if selected.contains("m1k") { report.m1k = try await TickLateness(duration: duration, killHalfway: true, workers: workers).run() }
+        if selected.contains("m2") { report.m2 = try await ChainOverhead(workers: workers).run() }
+        if selected.contains("m3") { report.m3 = try await NoopThroughput(workers: workers).run() }
+        if selected.contains("m4") { report.m4 = try await CrashRecovery(workers: workers).run() }
+        if json { return try printJSON(report) }
+        report.printText()
+    }
+}
+
+struct BenchReport: Encodable {
+    var machine = Machine()
+    var m1: TickLateness.Result?
+    var m1k: TickLateness.Result?
+    var m2: ChainOverhead.Result?
+    var m3: NoopThroughput.Result?
+    var m4: CrashRecovery.Result?
+
+    struct Machine: Encodable {
+        var cores = ProcessInfo.processInfo.activeProcessorCount
+        var memoryGiB = Double(ProcessInfo.processInfo.physicalMemory) / 1_073_741_824
+        var os = ProcessInfo.processInfo.operatingSystemVersionString
+    }
+
+    func printText() {
+        print("machine: \(machine.cores) cores, \(String(format: "%.1f", machine.memoryGiB)) GiB, \(machine.os)")
+        for (name, m) in [("M1 ", m1), ("M1k", m1k)] {
+            guard let m else { continue }
+            print("\(name) tick lateness ms: p50 \(fmt(m.latenessMs.p50)) p99 \(fmt(m.latenessMs.p99)) max \(fmt(m.latenessMs.max)); slots expected \(m.slotsExpected), recorded \(m.slotsRecorded), missed \(m.missed), duplicates \(m.duplicates), not run \(m.notRun)")
+        }
+        if let m2 { print("M2  per-edge overhead: \(fmt(m2.perEdgeMs)) ms (runs: \(m2.runsMs.map(fmt).joined(separator: ", ")) ms)") }
+        if let m3 { print("M3  \(m3.jobs) no-op jobs in \(fmt(m3.seconds)) s: \(fmt(m3.jobsPerSecond)) jobs/s") }
+        if let m4 { print("M4  retry after kill -9: \(fmt(m4.seconds)) s") }
+    }
+
+    private func fmt(_ value: Double) -> String { String(format: "%.2f", value) }
+}
+
+/// M1: many every-second schedules; how late does each slot's attempt start, and is any slot
+/// missed or doubled?
+struct TickLateness {
+    let duration: Int
+    let killHalfway: Bool
+    let workers: Int
+
+    struct Result: Encodable {
+        var schedules: Int
+        var seconds: Int
+        var latenessMs: Distribution
+        var slotsExpected: Int
+        var slotsRecorded: Int
+        var missed: Int
+        var duplicates: Int
+        var notRun: Int
+    }
+
+    func run() async throws -> Result {
+        let server = try BenchServer(workers: workers)
+        let ids = (0..<100).map { String(format: "tick_%03d", $0) }
+        for id in ids {
+            try server.writeDag(id, "dag: \(id)\nschedule: {every: 1s}\nmisfire: all\nmisfire_cap: 1000\noverlap: allow\nmax_active_runs: 100\ntasks:\n  t: {operator: noop}\n")
+        }
+        try server.start()
+        let half = Duration.seconds(duration) / 2
+        try await Task.sleep(for: half)
+        if killHalfway {
+            server.kill9()
+            try server.start()
+        }
+        try await Task.sleep(for: half)
+        await server.stop()
+        let store = try server.openStore()
+        var lateness: [Double] = []
+        var expected = 0, recorded = 0, missed = 0, duplicates = 0, notRun = 0
+        for id in ids {
+            let runs = try await store.runs(RunFilter(dagID: id, limit: 1000))
+            let next = try await store.dag(id)?.nextSlotAt
+            let slots = runs.map { Int64($0.slotAt.timeIntervalSince1970) }
+            guard let first = slots.min(), let next else { continue }
+            let nominal = Set(first..<Int64(next.timeIntervalSince1970))
+            expected += nominal.count
+            recorded += slots.count
+            duplicates += slots.count - Set(slots).count
+            missed += nominal.subtracting(slots).count
+            notRun += runs.filter { $0.state != .succeeded }.count
+            let firstStart = Dictionary(
+                try await store.attempts(dagID: id).map { ($0.runID, $0.startedAt) }, uniquingKeysWith: min)
+            for run in runs {
+                if let start = firstStart[run.id] { lateness.append(start.timeIntervalSince(run.slotAt) * 1000) }
+            }
+        }
+        return Result(
+            schedules: ids.count, seconds: duration, latenessMs: Distribution(lateness), slotsExpected: expected,
+            slotsRecorded: recorded, missed: missed, duplicates: duplicates, notRun: notRun)
+    }
+}
+
+/// M2: a chain of 20 no-op tasks; the wall time of the chain divided by its 19 edges.
+struct ChainOverhead {
+    let workers: Int
+
+    struct Result: Encodable {
+        var tasks: Int
+        var runsMs: [Double]
+        var perEdgeMs: Double
+    }
+
+    func run() async throws -> Result {
+        let server = try BenchServer(workers: workers)
+        var yaml = "dag: chain\ntasks:\n"
+        for i in 0..<20 {
+            yaml += "  t\(i):\n    operator: noop\n" + (i > 0 ? "    depends_on: [t\(i - 1)]\n" : "")
+        }
+        try server.writeDag("chain", yaml)
+        try server.start()
+        let store = try server.openStore()
+        _ = try await server.wait(timeout: .seconds(30)) { try await store.dag("chain") != nil }
+        var walls: [Double] = []
+        for _ in 0..<3 {
+            let run = try await store.trigger(dagID: "chain", conf: .object([:]), now: Date())
+            _ = try await server.wait(timeout: .seconds(60)) { try await store.run(run.id)?.run.state.isFinal == true }
+            let attempts = try await store.run(run.id)?.attempts ?? []
+            guard let start = attempts.map(\.startedAt).min(), let end = attempts.compactMap(\.endedAt).max() else {
+                throw ValidationError("the chain run \(run.id) did not finish")
+            }
+            walls.append(end.timeIntervalSince(start) * 1000)
+        }
+        await server.stop()
+        return Result(tasks: 20, runsMs: walls, perEdgeMs: median(walls) / 19)
+    }
+}
+
+/// M3: 10,000 no-op jobs queued at once; jobs per second from the first start to the last end.
+struct NoopThroughput {
+    let workers: Int
+
+    struct Result: Encodable {
+        var jobs: Int
+        var seconds: Double
+        var jobsPerSecond: Double
+    }
+
+    func run() async throws -> Result {
+        let server = try BenchServer(workers: workers)
+        let jobs = 10_000
+        try server.writeDag("noop", "dag: noop\nschedule: {every: 1s}\npaused: true\noverlap: allow\nmax_active_runs: \(jobs)\ntasks:\n  t: {operator: noop}\n")
+        try server.start()
+        let store = try server.openStore()
+        _ = try await server.wait(timeout: .seconds(30)) { try await store.dag("noop") != nil }
+        let now = Date()
+        _ = try await store.backfill(dagID: "noop", from: now.addingTimeInterval(-Double(jobs) + 0.5), to: now, now: now)
+        _ = try await server.wait(timeout: .seconds(600)) {
+            try await store.runs(RunFilter(dagID: "noop", states: [.running, .queued], limit: 1)).isEmpty
+        }
+        await server.stop()
+        let attempts = try await store.attempts(dagID: "noop")
+        let start = attempts.map(\.startedAt).min() ?? now
+        let end = attempts.compactMap(\.endedAt).max() ?? now
+        let seconds = end.timeIntervalSince(start)
+        return Result(jobs: attempts.count, seconds: seconds, jobsPerSecond: Double(attempts.count) / max(seconds, 1e-9))
+    }
+}
+
+/// M4: how long after a `kill -9` of the server does the attempt it was running run again?
+/// (The server is restarted at once, as a supervisor would.)
+struct CrashRecovery {
+    let workers: Int
+
+    struct Result: Encodable {
+        var seconds: Double
+    }
+
+    func run() async throws -> Result {
+        let server = try BenchServer(workers: workers)
+        try server.writeDag("slow", "dag: slow\ntasks:\n  t: {operator: shell, with: {command: \"sleep 3\"}}\n")
+        try server.start()
+        let store = try server.openStore()
+        _ = try await server.wait(timeout: .seconds(30)) { try await store.dag("slow") != nil }
+        let run = try await store.trigger(dagID: "slow", conf: .object([:]), now: Date())
+        _ = try await server.wait(timeout: .seconds(30)) { try await store.run(run.id)?.attempts.count == 1 }
+        let killed = Date()
+        server.kill9()
+        try server.start()
+        _ = try await server.wait(timeout: .seconds(120)) { try await store.run(run.id)?.attempts.count == 2 }
+        let retried = try await store.run(run.id)?.attempts.last?.startedAt ?? Date()
+        await server.stop()
+        return Result(seconds: retried.timeIntervalSince(killed))
+    }
+}

@@ -1,0 +1,36 @@
+import Foundation
+import Testing
+
+@Suite("Configuration precedence (real ticker binary)")
+struct ConfigurationTests {
+    @Test("flags beat TICKER_* environment variables, which beat the config file, which beats defaults")
+    func precedence() throws {
+        let harness = try TickerHarness()
+        try "data:\n  dir: from-file\n".write(to: harness.root.appendingPathComponent("ticker.yaml"), atomically: true, encoding: .utf8)
+        var env = ProcessInfo.processInfo.environment
+        env["TICKER_DATA_DIR"] = nil
+        env["TICKER_DAGS"] = nil
+        func database(_ dir: String) -> Bool {
+            FileManager.default.fileExists(atPath: harness.root.appendingPathComponent("\(dir)/ticker.sqlite").path)
+        }
+        #expect(try harness.cli(["dags", "list"], environment: env).status == 0)
+        #expect(database("from-file"))
+        env["TICKER_DATA_DIR"] = "from-env"
+        #expect(try harness.cli(["dags", "list"], environment: env).status == 0)
+        #expect(database("from-env"))
+        #expect(try harness.cli(["dags", "list", "--data-dir", "from-flag"], environment: env).status == 0)
+        #expect(database("from-flag"))
+        try FileManager.default.removeItem(at: harness.root.appendingPathComponent("ticker.yaml"))
+        env["TICKER_DATA_DIR"] = nil
+        #expect(try harness.cli(["dags", "list"], environment: env).status == 0)
+        #expect(database(".ticker"))
+    }
+
+    @Test("an unreadable --config file is an error that names it")
+    func badConfigFile() throws {
+        let harness = try TickerHarness()
+        let result = try harness.cli("dags", "list", "--config", "missing.yaml")
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("missing.yaml"), "\(result.stderr)")
+    }
+}
