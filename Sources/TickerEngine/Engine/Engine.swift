@@ -21,11 +21,12 @@ public final class Engine: Service, Sendable {
         self.config = config
         self.logger = logger
         self.owner = Self.makeOwnerID()
+        // Written results can make downstream tasks ready: the outbox wakes the claim loop.
         let workBell = Doorbell()
         let outbox = Outbox(store: store, maxLogBytes: config.maxLogBytesPerAttempt, logger: logger) { workBell.ring() }
         self.outbox = outbox
-        self.workers = WorkerPool(store: store, registry: registry, config: config, owner: owner, outbox: outbox, logger: logger)
-        _ = workBell
+        self.workers = WorkerPool(
+            store: store, registry: registry, config: config, owner: owner, outbox: outbox, bell: workBell, logger: logger)
     }
 
     /// A name for this process in attempt rows: which host and process ran an attempt.

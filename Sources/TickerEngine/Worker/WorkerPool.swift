@@ -18,14 +18,19 @@ final class WorkerPool: Sendable {
     private let runner: AttemptRunner
     private let outbox: Outbox
     private let logger: Logger
-    let bell = Doorbell()
+    /// Rung when there may be work to claim: new runs, written results, a free slot.
+    let bell: Doorbell
     /// Rung when runs were cancelled, so their attempts hear it now rather than at the next beat.
     let heartbeatBell = Doorbell()
     private let running = Mutex<[Int64: Running]>([:])
     private let draining = Atomic<Bool>(false)
 
-    init(store: any SchedulerStore, registry: OperatorRegistry, config: EngineConfiguration, owner: String, outbox: Outbox, logger: Logger) {
+    init(
+        store: any SchedulerStore, registry: OperatorRegistry, config: EngineConfiguration, owner: String, outbox: Outbox,
+        bell: Doorbell, logger: Logger
+    ) {
         self.store = store
+        self.bell = bell
         self.config = config
         self.owner = owner
         self.runner = AttemptRunner(registry: registry)

@@ -123,18 +123,25 @@ extension SQLiteStore {
         try startQueuedRuns(db, dagID: dagID, now: now)
     }
 
+    /// Starts the oldest queued runs of the DAG that fit its current concurrency limit.
+    ///
+    /// Called after every run ends, so the common case (nothing queued) is one index probe; the
+    /// running count, which grows with the number of active runs, is only taken when needed.
     func startQueuedRuns(_ db: Database, dagID: String, now: Date) throws {
-        var active = try activeRuns(db, dagID)
-        while active.queued > 0 {
-            guard let next = try Row.fetchOne(
-                db, sql: "SELECT id, version_id FROM runs WHERE dag_id = ? AND state = 'queued' ORDER BY slot_at, id LIMIT 1",
-                arguments: [dagID])
-            else { return }
-            let dag = try definitions.definition(next["version_id"], in: db).definition
-            guard active.running < dag.concurrencyLimit else { return }
-            try startRun(db, runID: next["id"], dag: dag, now: now)
-            active.running += 1
-            active.queued -= 1
+        let anyQueued = try Bool.fetchOne(
+            db, sql: "SELECT EXISTS (SELECT 1 FROM runs WHERE dag_id = ? AND state = 'queued')", arguments: [dagID])
+        guard anyQueued == true,
+            let versionID = try Int64.fetchOne(db, sql: "SELECT version_id FROM dags WHERE id = ?", arguments: [dagID])
+        else { return }
+        let limit = try definitions.definition(versionID, in: db).definition.concurrencyLimit
+        let running = try Int.fetchOne(
+            db, sql: "SELECT COUNT(*) FROM runs WHERE dag_id = ? AND state = 'running'", arguments: [dagID]) ?? 0
+        guard running < limit else { return }
+        let queued = try Row.fetchAll(
+            db, sql: "SELECT id, version_id FROM runs WHERE dag_id = ? AND state = 'queued' ORDER BY slot_at, id LIMIT ?",
+            arguments: [dagID, limit - running])
+        for row in queued {
+            try startRun(db, runID: row["id"], dag: try definitions.definition(row["version_id"], in: db).definition, now: now)
         }
     }
 
