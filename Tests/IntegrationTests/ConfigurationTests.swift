@@ -34,3 +34,16 @@ struct ConfigurationTests {
         #expect(result.stderr.contains("missing.yaml"), "\(result.stderr)")
     }
 }
+
+@Suite("DAG folder sync from CLI commands")
+struct CLISyncTests {
+    @Test("a CLI command adds DAGs from the folder but never deactivates one (only the server does)")
+    func cliDoesNotDeactivate() async throws {
+        let harness = try TickerHarness()
+        try harness.writeDag("kept", "dag: kept\ntasks:\n  t: {operator: noop}\n")
+        #expect(try harness.cli("dags", "list").status == 0)
+        try FileManager.default.removeItem(at: harness.dagsDir.appendingPathComponent("kept.yaml"))
+        #expect(try harness.cli("dags", "list").status == 0)
+        #expect(try await harness.store().dag("kept")?.active == true)
+    }
+}

@@ -16,11 +16,16 @@ public final class DagFolderSync: Service, Sendable {
     private let store: any SchedulerStore
     private let logger: Logger
     private let interval: Duration
+    private let deactivatesMissing: Bool
 
+    /// - Parameter deactivatesMissing: whether DAGs absent from the folder (and from `codeDags`)
+    ///   are deactivated. Only the serving process knows every DAG (its own Swift-defined ones
+    ///   included), so only it should; other commands just add and update.
     public init(
         folder: URL, registry: OperatorRegistry, codeDags: [DagDefinition] = [], store: any SchedulerStore,
-        logger: Logger, interval: Duration = .seconds(10)
+        logger: Logger, interval: Duration = .seconds(10), deactivatesMissing: Bool = true
     ) {
+        self.deactivatesMissing = deactivatesMissing
         self.folder = folder
         self.loader = DagFileLoader(registry: registry)
         self.codeDags = codeDags
@@ -37,7 +42,7 @@ public final class DagFolderSync: Service, Sendable {
             logger.error("DAG file problem: \(problem)")
         }
         let report = try await store.syncDags(
-            loaded.dags + codeDags, deactivateOthers: loaded.problems.isEmpty, now: Date())
+            loaded.dags + codeDags, deactivateOthers: deactivatesMissing && loaded.problems.isEmpty, now: Date())
         for id in report.created { logger.info("DAG added: \(id)") }
         for id in report.updated { logger.info("DAG updated: \(id)") }
         for id in report.deactivated { logger.warning("DAG deactivated (its file is gone): \(id)") }

@@ -29,7 +29,7 @@ struct Runtime {
         guard FileManager.default.fileExists(atPath: dagFolder.path) else { return }
         var quiet = logger
         quiet.logLevel = .critical
-        let sync = DagFolderSync(folder: dagFolder, registry: registry, store: store, logger: quiet)
+        let sync = DagFolderSync(folder: dagFolder, registry: registry, store: store, logger: quiet, deactivatesMissing: false)
         let problems = try await sync.syncOnce()
         for problem in problems {
             FileHandle.standardError.write(Data("warning: \(problem)\n".utf8))
