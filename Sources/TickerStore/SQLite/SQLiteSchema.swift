@@ -53,7 +53,10 @@ enum SQLiteSchema {
         -- One row per nominal slot: this index is what makes a slot impossible to record twice.
         CREATE UNIQUE INDEX runs_one_per_slot ON runs(dag_id, slot_at) WHERE kind != 'manual';
         CREATE INDEX runs_by_dag ON runs(dag_id, id);
-        CREATE INDEX runs_active ON runs(dag_id, state, slot_at) WHERE state IN ('queued', 'running');
+        -- Partial indexes whose WHERE is an equality, so that SQLite can prove a query with
+        -- `state = 'queued'` (or 'running') may use them; an IN list here would never be used.
+        CREATE INDEX runs_queued ON runs(dag_id, slot_at) WHERE state = 'queued';
+        CREATE INDEX runs_running ON runs(dag_id) WHERE state = 'running';
         CREATE INDEX runs_deadline ON runs(deadline_at) WHERE state = 'running' AND deadline_at IS NOT NULL;
         CREATE TABLE task_instances (
             run_id INTEGER NOT NULL REFERENCES runs(id),

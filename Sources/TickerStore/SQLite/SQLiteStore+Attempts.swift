@@ -6,49 +6,47 @@ extension SQLiteStore {
     public func claim(owner: String, limit: Int, lease: Duration, now: Date) async throws -> [ClaimedAttempt] {
         guard limit > 0 else { return [] }
         return try await pool.write { db in
-            let ready = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT ti.run_id, ti.task_id, ti.attempts, r.dag_id, r.version_id
-                    FROM task_instances ti JOIN runs r ON r.id = ti.run_id
-                    WHERE ti.state = 'ready' AND ti.not_before <= ?
-                    ORDER BY ti.not_before LIMIT ?
-                    """, arguments: [now.millis, limit])
+            let ready = try db.cachedRows(
+                """
+                SELECT ti.task_id, ti.attempts, r.version_id, \(Self.runColumns("r"))
+                FROM task_instances ti JOIN runs r ON r.id = ti.run_id
+                WHERE ti.state = 'ready' AND ti.not_before <= ?
+                ORDER BY ti.not_before LIMIT ?
+                """, [now.millis, limit])
             return try ready.compactMap { row in
                 try self.claimOne(db, row, owner: owner, lease: lease, now: now)
             }
         }
     }
 
+    /// Columns: task_id, attempts, version_id, then the run's `runColumns`.
     private func claimOne(_ db: Database, _ row: Row, owner: String, lease: Duration, now: Date) throws -> ClaimedAttempt? {
-        let runID: Int64 = row["run_id"]
-        let taskID: String = row["task_id"]
-        let number = (row["attempts"] as Int) + 1
-        let dag = try definitions.definition(row["version_id"], in: db).definition
+        let taskID: String = row[0]
+        let number = (row[1] as Int) + 1
+        let dag = try definitions.definition(row[2], in: db).definition
+        let run = Self.runRecord(row, from: 3)
         guard let task = dag.task(taskID) else { return nil }
-        try db.cachedStatement(
-            sql: """
-                INSERT INTO attempts (run_id, task_id, number, owner, state, started_at, heartbeat_at, lease_expires_at)
-                VALUES (?, ?, ?, ?, 'running', ?, ?, ?)
-                """
-        ).execute(arguments: [runID, taskID, number, owner, now.millis, now.millis, now.millis + lease.millis])
+        try db.cachedExecute(
+            """
+            INSERT INTO attempts (run_id, task_id, number, owner, state, started_at, heartbeat_at, lease_expires_at)
+            VALUES (?, ?, ?, ?, 'running', ?, ?, ?)
+            """, [run.id, taskID, number, owner, now.millis, now.millis, now.millis + lease.millis])
         let attemptID = db.lastInsertedRowID
-        try db.cachedStatement(
-            sql: "UPDATE task_instances SET state = 'running', attempts = ?, current_attempt = ? WHERE run_id = ? AND task_id = ?"
-        ).execute(arguments: [number, attemptID, runID, taskID])
+        try db.cachedExecute(
+            "UPDATE task_instances SET state = 'running', attempts = ?, current_attempt = ? WHERE run_id = ? AND task_id = ?",
+            [number, attemptID, run.id, taskID])
         return ClaimedAttempt(
-            attemptID: attemptID, number: number, run: try runRecord(db, runID), dag: dag, task: task,
-            upstreamOutputs: try upstreamOutputs(db, runID: runID, of: task))
+            attemptID: attemptID, number: number, run: run, dag: dag, task: task,
+            upstreamOutputs: try upstreamOutputs(db, runID: run.id, of: task))
     }
 
     private func upstreamOutputs(_ db: Database, runID: Int64, of task: TaskDefinition) throws -> [String: JSONValue] {
         guard !task.dependsOn.isEmpty else { return [:] }
         var outputs: [String: JSONValue] = [:]
-        let rows = try Row.fetchAll(
-            db, sql: "SELECT task_id, output FROM task_instances WHERE run_id = ? AND state = 'succeeded' AND output IS NOT NULL",
-            arguments: [runID])
-        for row in rows where task.dependsOn.contains(row["task_id"] as String) {
-            outputs[row["task_id"]] = try? JSONValue(parsing: row["output"])
+        let rows = try db.cachedRows(
+            "SELECT task_id, output FROM task_instances WHERE run_id = ? AND state = 'succeeded' AND output IS NOT NULL", [runID])
+        for row in rows where task.dependsOn.contains(row[0] as String) {
+            outputs[row[0]] = try? JSONValue(parsing: row[1])
         }
         return outputs
     }
@@ -87,27 +85,25 @@ extension SQLiteStore {
     /// Records one result. The attempt must still be running (fencing token valid) and still be the
     /// task's current attempt; otherwise the attempt is closed but the task is left alone.
     func finishOne(_ db: Database, _ result: AttemptResult, now: Date) throws -> FinishOutcome {
-        guard let row = try Row.fetchOne(
-            db,
-            sql: """
-                SELECT a.run_id, a.task_id, ti.state AS task_state, ti.current_attempt, ti.failures, ti.lost,
-                       r.dag_id, r.version_id
-                FROM attempts a
-                JOIN task_instances ti ON ti.run_id = a.run_id AND ti.task_id = a.task_id
-                JOIN runs r ON r.id = a.run_id
-                WHERE a.id = ? AND a.state = 'running'
-                """, arguments: [result.attemptID])
+        guard let row = try db.cachedRow(
+            """
+            SELECT a.run_id, a.task_id, ti.state, ti.current_attempt, ti.failures, ti.lost, r.dag_id, r.version_id
+            FROM attempts a
+            JOIN task_instances ti ON ti.run_id = a.run_id AND ti.task_id = a.task_id
+            JOIN runs r ON r.id = a.run_id
+            WHERE a.id = ? AND a.state = 'running'
+            """, [result.attemptID])
         else { return .stale }
-        try db.cachedStatement(sql: "UPDATE attempts SET state = ?, ended_at = ?, error = ? WHERE id = ?")
-            .execute(arguments: [result.end.attemptState.rawValue, now.millis, result.end.errorText, result.attemptID])
-        guard (row["task_state"] as String) == TaskState.running.rawValue,
-            (row["current_attempt"] as Int64?) == result.attemptID
-        else { return .stale }
-        let runID: Int64 = row["run_id"]
-        let taskID: String = row["task_id"]
-        let dag = try definitions.definition(row["version_id"], in: db).definition
+        try db.cachedExecute(
+            "UPDATE attempts SET state = ?, ended_at = ?, error = ? WHERE id = ?",
+            [result.end.attemptState.rawValue, now.millis, result.end.errorText, result.attemptID])
+        guard (row[2] as String) == TaskState.running.rawValue, (row[3] as Int64?) == result.attemptID else { return .stale }
+        let runID: Int64 = row[0]
+        let taskID: String = row[1]
+        let dagID: String = row[6]
+        let dag = try definitions.definition(row[7], in: db).definition
         guard let task = dag.task(taskID) else { return .stale }
-        var history = AttemptHistory(failures: row["failures"], lost: row["lost"])
+        var history = AttemptHistory(failures: row[4], lost: row[5])
         switch result.end {
         case .failed, .timedOut: history.failures += 1
         case .lost: history.lost += 1
@@ -116,17 +112,15 @@ extension SQLiteStore {
         let next = task.transition(after: result.end, history: history, now: now, unit: Double.random(in: 0..<1))
         var output: String?
         if case .succeeded(let value) = result.end { output = value?.encodedString() }
-        try db.cachedStatement(
-            sql: """
-                UPDATE task_instances SET state = ?, not_before = ?, failures = ?, lost = ?, output = ?, error = ?,
-                       current_attempt = NULL
-                WHERE run_id = ? AND task_id = ?
-                """
-        ).execute(arguments: [
-            next.state.rawValue, next.notBefore?.millis, history.failures, history.lost, output, next.error, runID, taskID,
-        ])
+        try db.cachedExecute(
+            """
+            UPDATE task_instances SET state = ?, not_before = ?, failures = ?, lost = ?, output = ?, error = ?,
+                   current_attempt = NULL
+            WHERE run_id = ? AND task_id = ?
+            """,
+            [next.state.rawValue, next.notBefore?.millis, history.failures, history.lost, output, next.error, runID, taskID])
         if next.state.isFinal {
-            try advanceRun(db, runID: runID, dagID: row["dag_id"], dag: dag, now: now)
+            try advanceRun(db, runID: runID, dagID: dagID, dag: dag, now: now)
         }
         return .recorded(next.state)
     }
@@ -135,8 +129,8 @@ extension SQLiteStore {
     /// ends the run once every task is final.
     func advanceRun(_ db: Database, runID: Int64, dagID: String, dag: DagDefinition, now: Date) throws {
         var states: [String: TaskState] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT task_id, state FROM task_instances WHERE run_id = ?", arguments: [runID]) {
-            states[row["task_id"]] = TaskState(rawValue: row["state"]) ?? .failed
+        for row in try db.cachedRows("SELECT task_id, state FROM task_instances WHERE run_id = ?", [runID]) {
+            states[row[0]] = TaskState(rawValue: row[1]) ?? .failed
         }
         let changes = RunProgress(dag: dag).propagate(states)
         let update = try db.cachedStatement(

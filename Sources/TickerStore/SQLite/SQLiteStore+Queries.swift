@@ -20,7 +20,7 @@ extension SQLiteStore {
         }
         let whereClause = clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ")
         arguments.append(max(1, min(filter.limit, 1000)))
-        let sql = "SELECT * FROM runs \(whereClause) ORDER BY id DESC LIMIT ?"
+        let sql = "SELECT \(Self.runColumns) FROM runs \(whereClause) ORDER BY id DESC LIMIT ?"
         let args = StatementArguments(arguments) ?? StatementArguments()
         return try await pool.read { db in
             try Row.fetchAll(db, sql: sql, arguments: args).map(Self.runRecord)
@@ -29,7 +29,7 @@ extension SQLiteStore {
 
     public func run(_ id: Int64) async throws -> RunDetail? {
         try await pool.read { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM runs WHERE id = ?", arguments: [id]) else { return nil }
+            guard let row = try Row.fetchOne(db, sql: "SELECT \(Self.runColumns), version_id FROM runs WHERE id = ?", arguments: [id]) else { return nil }
             let tasks = try Row.fetchAll(db, sql: "SELECT * FROM task_instances WHERE run_id = ?", arguments: [id]).map {
                 TaskInstanceRecord(
                     runID: $0["run_id"], taskID: $0["task_id"], state: TaskState(rawValue: $0["state"]) ?? .failed,
@@ -38,7 +38,7 @@ extension SQLiteStore {
             }
             let attempts = try Row.fetchAll(db, sql: "SELECT * FROM attempts WHERE run_id = ? ORDER BY id", arguments: [id])
                 .map(Self.attemptRecord)
-            let dag = try self.definitions.definition(row["version_id"], in: db).definition
+            let dag = try self.definitions.definition(row[10], in: db).definition
             let order = Dictionary(uniqueKeysWithValues: dag.tasks.enumerated().map { ($1.id, $0) })
             return RunDetail(
                 run: Self.runRecord(row),
@@ -50,7 +50,7 @@ extension SQLiteStore {
     public func runs(dagID: String, slotsFrom: Date, through: Date) async throws -> [RunRecord] {
         try await pool.read { db in
             try Row.fetchAll(
-                db, sql: "SELECT * FROM runs WHERE dag_id = ? AND slot_at >= ? AND slot_at <= ? ORDER BY slot_at, id",
+                db, sql: "SELECT \(Self.runColumns) FROM runs WHERE dag_id = ? AND slot_at >= ? AND slot_at <= ? ORDER BY slot_at, id",
                 arguments: [dagID, slotsFrom.millis, through.millis]
             ).map(Self.runRecord)
         }
@@ -59,7 +59,7 @@ extension SQLiteStore {
     public func lastRun(dagID: String) async throws -> RunRecord? {
         try await pool.read { db in
             try Row.fetchOne(
-                db, sql: "SELECT * FROM runs WHERE dag_id = ? AND state NOT IN ('skipped_overlap', 'skipped_misfire') ORDER BY slot_at DESC, id DESC LIMIT 1",
+                db, sql: "SELECT \(Self.runColumns) FROM runs WHERE dag_id = ? AND state NOT IN ('skipped_overlap', 'skipped_misfire') ORDER BY slot_at DESC, id DESC LIMIT 1",
                 arguments: [dagID]
             ).map(Self.runRecord)
         }
@@ -75,20 +75,34 @@ extension SQLiteStore {
     }
 
     func runRecord(_ db: Database, _ id: Int64) throws -> RunRecord {
-        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM runs WHERE id = ?", arguments: [id]) else {
+        guard let row = try db.cachedRow("SELECT \(Self.runColumns) FROM runs WHERE id = ?", [id]) else {
             throw StoreError.runNotFound(id)
         }
         return Self.runRecord(row)
     }
 
-    static func runRecord(_ row: Row) -> RunRecord {
+    /// The columns `runRecord(_:from:)` reads, in order; prefix with a table alias where joined.
+    static let runColumns = "id, dag_id, slot_at, kind, state, reason, conf, created_at, started_at, ended_at"
+
+    static func runColumns(_ alias: String) -> String {
+        runColumns.split(separator: ",").map { "\(alias).\($0.trimmingCharacters(in: .whitespaces))" }.joined(separator: ", ")
+    }
+
+    static func runRecord(_ row: Row) -> RunRecord { runRecord(row, from: 0) }
+
+    /// Reads `runColumns` positionally starting at column `i`: no name lookups on hot paths.
+    static func runRecord(_ row: Row, from i: Int) -> RunRecord {
         RunRecord(
-            id: row["id"], dagID: row["dag_id"], slotAt: Date(millis: row["slot_at"]),
-            kind: RunKind(rawValue: row["kind"]) ?? .manual, state: RunState(rawValue: row["state"]) ?? .failed,
-            reason: row["reason"], conf: (try? JSONValue(parsing: row["conf"])) ?? .object([:]),
-            createdAt: Date(millis: row["created_at"]),
-            startedAt: (row["started_at"] as Int64?).map(Date.init(millis:)),
-            endedAt: (row["ended_at"] as Int64?).map(Date.init(millis:)))
+            id: row[i], dagID: row[i + 1], slotAt: Date(millis: row[i + 2]),
+            kind: RunKind(rawValue: row[i + 3]) ?? .manual, state: RunState(rawValue: row[i + 4]) ?? .failed,
+            reason: row[i + 5], conf: decodeConf(row[i + 6]), createdAt: Date(millis: row[i + 7]),
+            startedAt: (row[i + 8] as Int64?).map(Date.init(millis:)),
+            endedAt: (row[i + 9] as Int64?).map(Date.init(millis:)))
+    }
+
+    /// Most runs have no configuration; skip the JSON decoder for them.
+    static func decodeConf(_ text: String) -> JSONValue {
+        text == "{}" ? .object([:]) : (try? JSONValue(parsing: text)) ?? .object([:])
     }
 
     static func attemptRecord(_ row: Row) -> AttemptRecord {

@@ -69,14 +69,9 @@ extension SQLiteStore {
     }
 
     func activeRuns(_ db: Database, _ dagID: String) throws -> ActiveRuns {
-        var active = ActiveRuns(running: 0, queued: 0)
-        for row in try Row.fetchAll(
-            db, sql: "SELECT state, COUNT(*) AS n FROM runs WHERE dag_id = ? AND state IN ('queued', 'running') GROUP BY state",
-            arguments: [dagID])
-        {
-            if (row["state"] as String) == RunState.running.rawValue { active.running = row["n"] } else { active.queued = row["n"] }
-        }
-        return active
+        ActiveRuns(
+            running: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM runs WHERE dag_id = ? AND state = 'running'", arguments: [dagID]) ?? 0,
+            queued: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM runs WHERE dag_id = ? AND state = 'queued'", arguments: [dagID]) ?? 0)
     }
 
     /// Inserts a run, and its task instances when it starts running. Returns nil when the slot
@@ -105,9 +100,8 @@ extension SQLiteStore {
     /// Moves a queued run to running and creates its task instances in their initial states.
     func startRun(_ db: Database, runID: Int64, dag: DagDefinition, now: Date) throws {
         let deadline = dag.runTimeout.map { now.millis + $0.millis }
-        try db.execute(
-            sql: "UPDATE runs SET state = 'running', started_at = ?, deadline_at = ? WHERE id = ?",
-            arguments: [now.millis, deadline, runID])
+        try db.cachedExecute(
+            "UPDATE runs SET state = 'running', started_at = ?, deadline_at = ? WHERE id = ?", [now.millis, deadline, runID])
         let insert = try db.cachedStatement(
             sql: "INSERT INTO task_instances (run_id, task_id, state, not_before) VALUES (?, ?, ?, ?)")
         for (taskID, state) in RunProgress(dag: dag).initialStates().sorted(by: { $0.key < $1.key }) {
@@ -117,9 +111,9 @@ extension SQLiteStore {
 
     /// Ends a run and starts queued runs of its DAG that now fit its concurrency limit.
     func finishRun(_ db: Database, runID: Int64, dagID: String, state: RunState, reason: String?, now: Date) throws {
-        try db.execute(
-            sql: "UPDATE runs SET state = ?, reason = COALESCE(?, reason), ended_at = ? WHERE id = ? AND state IN ('queued', 'running')",
-            arguments: [state.rawValue, reason, now.millis, runID])
+        try db.cachedExecute(
+            "UPDATE runs SET state = ?, reason = COALESCE(?, reason), ended_at = ? WHERE id = ? AND state IN ('queued', 'running')",
+            [state.rawValue, reason, now.millis, runID])
         try startQueuedRuns(db, dagID: dagID, now: now)
     }
 
@@ -128,8 +122,8 @@ extension SQLiteStore {
     /// Called after every run ends, so the common case (nothing queued) is one index probe; the
     /// running count, which grows with the number of active runs, is only taken when needed.
     func startQueuedRuns(_ db: Database, dagID: String, now: Date) throws {
-        let anyQueued = try Bool.fetchOne(
-            db, sql: "SELECT EXISTS (SELECT 1 FROM runs WHERE dag_id = ? AND state = 'queued')", arguments: [dagID])
+        let anyQueued = try db.cachedValue(
+            Bool.self, "SELECT EXISTS (SELECT 1 FROM runs WHERE dag_id = ? AND state = 'queued')", [dagID])
         guard anyQueued == true,
             let versionID = try Int64.fetchOne(db, sql: "SELECT version_id FROM dags WHERE id = ?", arguments: [dagID])
         else { return }
