@@ -52,7 +52,10 @@ public final class Engine: Service, Sendable {
         let heartbeatTask = Task { if config.runsWorker { await workers.heartbeatLoop() } }
         try? await cancelWhenGracefulShutdown { await self.runLoops() }
         logger.info("shutting down: no new slots or claims")
-        await workers.drain()
+        // Graceful shutdown drains; plain cancellation means "stop now". The drain runs in its own
+        // task because its waits must not be cut short by this task's cancellation.
+        let drainTimeout = Task.isCancelled ? .zero : config.drainTimeout
+        await Task { await self.workers.drain(timeout: drainTimeout) }.value
         heartbeatTask.cancel()
         outboxTask.cancel()
         await outboxTask.value

@@ -107,10 +107,10 @@ final class WorkerPool: Sendable {
 
     /// Stops claiming, waits up to the drain timeout for running attempts, then interrupts the rest
     /// so they run again elsewhere or after restart.
-    func drain() async {
+    func drain(timeout: Duration) async {
         draining.store(true, ordering: .relaxed)
         bell.ring()
-        let deadline = ContinuousClock.now + config.drainTimeout
+        let deadline = ContinuousClock.now + timeout
         if runningCount > 0 { logger.info("draining \(runningCount) running attempt(s)") }
         while runningCount > 0 && ContinuousClock.now < deadline {
             try? await Task.sleep(for: .milliseconds(50))
