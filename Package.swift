@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "TickerCore", targets: ["TickerCore"]),
         .library(name: "TickerStore", targets: ["TickerStore"]),
         .library(name: "TickerEngine", targets: ["TickerEngine"]),
+        .library(name: "TickerISIN", targets: ["TickerISIN"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -38,6 +39,8 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // ISIN validation (ISO 6166) and the parsers of ISIN list files. Foundation only.
+        .target(name: "TickerISIN", swiftSettings: strict),
         // Scheduler loop, workers, operators, DAG files.
         .target(
             name: "TickerEngine",
@@ -53,7 +56,7 @@ let package = Package(
         .executableTarget(
             name: "ticker",
             dependencies: [
-                "TickerCore", "TickerStore", "TickerEngine",
+                "TickerCore", "TickerStore", "TickerEngine", "TickerISIN",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "SystemPackage", package: "swift-system"),
@@ -67,6 +70,10 @@ let package = Package(
             dependencies: ["TickerCore", .product(name: "PropertyBased", package: "swift-property-based")]
         ),
         .testTarget(name: "TickerStoreTests", dependencies: ["TickerCore", "TickerStore"]),
+        .testTarget(
+            name: "TickerISINTests",
+            dependencies: ["TickerISIN", .product(name: "PropertyBased", package: "swift-property-based")]
+        ),
         .testTarget(name: "TickerEngineTests", dependencies: ["TickerCore", "TickerStore", "TickerEngine"]),
         .testTarget(name: "IntegrationTests", dependencies: ["TickerCore", "TickerStore"]),
     ]

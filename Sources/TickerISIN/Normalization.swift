@@ -7,8 +7,8 @@
 /// letter: we do not guess what a look-alike stood for, since a Cyrillic `З` where a `3` belongs
 /// is more likely a forgery or a mangled copy than a typo.
 ///
-/// Works on UTF-8 bytes: an already normalized ISIN is read once, byte by byte, into two integers,
-/// with no allocation.
+/// Works on UTF-8 bytes and never allocates: an input that is already twelve digits and capital
+/// letters is checked byte by byte and loaded into the `ISIN`'s two integers with two loads.
 enum Normalization {
     /// What normalizing found.
     enum Outcome {
@@ -20,7 +20,35 @@ enum Normalization {
         case nonASCII
     }
 
-    static func normalize<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> Outcome {
+    /// The fast path first: twelve digits and capital letters, nothing to normalize, become the
+    /// two big-endian integers in two unaligned loads.
+    static func normalize(_ bytes: UnsafeBufferPointer<UInt8>) -> Outcome {
+        if bytes.count == 12, let base = bytes.baseAddress, isPlain(bytes) {
+            let raw = UnsafeRawPointer(base)
+            return .twelve(ISIN(
+                head: UInt64(bigEndian: raw.loadUnaligned(as: UInt64.self)),
+                tail: UInt32(bigEndian: raw.loadUnaligned(fromByteOffset: 8, as: UInt32.self))
+            ))
+        }
+        return normalizeByteByByte(bytes)
+    }
+
+    /// Whether every byte is a digit or a capital letter: nothing for normalizing to do.
+    @inline(__always)
+    private static func isPlain(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var plain = true
+        for byte in bytes {
+            plain = plain && (byte &- UInt8(ascii: "0") < 10 || byte &- UInt8(ascii: "A") < 26)
+        }
+        return plain
+    }
+
+    /// Any bytes, including the UTF-8 view of a string that has no contiguous storage.
+    static func normalize(_ bytes: String.UTF8View) -> Outcome {
+        normalizeByteByByte(bytes)
+    }
+
+    private static func normalizeByteByByte<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> Outcome {
         var start = bytes.startIndex
         var end = bytes.endIndex
         while start != end, isWhitespace(bytes[start]) { bytes.formIndex(after: &start) }

@@ -1,0 +1,71 @@
+/// The one spelling to suggest when a mapping key or a column title is not found.
+///
+/// TickerCore's `ClosestNames` does this for the rest of Ticker; the ISIN module depends on
+/// Foundation only, and header titles need two more kinds of closeness than typos: a part
+/// (`Name` for `Instrument Name`) and an abbreviation (`CCY` for `Currency`).
+enum ClosestText {
+    /// In order of preference: a likely typo (about one edit in three characters, ignoring case),
+    /// then a candidate containing `text` or contained in it, then one `text` abbreviates (same first
+    /// letter, the rest of its letters in order). Ties go to the earlier candidate. Nil when none.
+    static func suggestion(for text: String, among candidates: [String]) -> String? {
+        let wanted = Array(text.lowercased())
+        guard !wanted.isEmpty else { return nil }
+        var typo: (distance: Int, candidate: String)?
+        var part: (difference: Int, candidate: String)?
+        var abbreviation: String?
+        for candidate in candidates where !candidate.isEmpty {
+            let other = Array(candidate.lowercased())
+            guard other != wanted else { continue }
+            let longest = max(wanted.count, other.count)
+            let threshold = max(1, min(3, (longest + 2) / 3))
+            if abs(other.count - wanted.count) <= threshold {
+                let distance = editDistance(wanted, other)
+                if distance <= threshold, distance < longest, distance < typo?.distance ?? .max {
+                    typo = (distance, candidate)
+                }
+            }
+            let shorter = wanted.count < other.count ? wanted : other
+            let longer = wanted.count < other.count ? other : wanted
+            if shorter.count >= 3, contains(longer, shorter) {
+                let difference = longer.count - shorter.count
+                if difference < part?.difference ?? .max { part = (difference, candidate) }
+            }
+            if abbreviation == nil, wanted.count >= 2, wanted.count < other.count,
+               wanted.first == other.first, isSubsequence(wanted, of: other) {
+                abbreviation = candidate
+            }
+        }
+        return typo?.candidate ?? part?.candidate ?? abbreviation
+    }
+
+    /// Levenshtein distance.
+    static func editDistance(_ a: [Character], _ b: [Character]) -> Int {
+        guard !a.isEmpty else { return b.count }
+        guard !b.isEmpty else { return a.count }
+        var previous = Array(0...b.count)
+        var current = previous
+        for i in 1...a.count {
+            current[0] = i
+            for j in 1...b.count {
+                let substitution = previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)
+                current[j] = min(previous[j] + 1, current[j - 1] + 1, substitution)
+            }
+            swap(&previous, &current)
+        }
+        return previous[b.count]
+    }
+
+    private static func contains(_ text: [Character], _ part: [Character]) -> Bool {
+        guard part.count <= text.count else { return false }
+        return (0...(text.count - part.count)).contains { text[$0..<($0 + part.count)].elementsEqual(part) }
+    }
+
+    private static func isSubsequence(_ short: [Character], of long: [Character]) -> Bool {
+        var index = long.startIndex
+        for character in short {
+            guard let found = long[index...].firstIndex(of: character) else { return false }
+            index = found + 1
+        }
+        return true
+    }
+}
