@@ -30,5 +30,20 @@ let package = Package(
             path: "Benchmarks/ClaimPath",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        .executableTarget(
+            name: "ISINValidate",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "TickerISIN", package: "ticker"),
+            ],
+            path: "Benchmarks/ISINValidate",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        // Plain executable for scripts/isin-compare.py: validates a file's lines in memory.
+        .executableTarget(
+            name: "ISINThroughput",
+            dependencies: [.product(name: "TickerISIN", package: "ticker")],
+            path: "Benchmarks/ISINThroughput"
+        ),
     ]
 )

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 @main
 struct Ticker: AsyncParsableCommand {
@@ -15,4 +16,31 @@ struct Ticker: AsyncParsableCommand {
             IsinCommand.self, BenchCommand.self,
         ]
     )
+
+    /// Runs the command; usage errors exit with status 2 (the common convention, and what scripts
+    /// calling `ticker isin validate` rely on) rather than ArgumentParser's 64.
+    static func main() async {
+        var command: any ParsableCommand
+        do {
+            command = try parseAsRoot()
+        } catch {
+            fail(error, message: fullMessage(for: error))
+        }
+        do {
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            // After a successful parse the usage line adds nothing: say what is wrong.
+            fail(error, message: "Error: " + message(for: error))
+        }
+    }
+
+    private static func fail(_ error: any Error, message: String) -> Never {
+        guard exitCode(for: error) == .validationFailure else { exit(withError: error) }
+        FileHandle.standardError.write(Data((message + "\n").utf8))
+        Foundation.exit(2)
+    }
 }

@@ -71,6 +71,10 @@ struct BadInputTests {
         #expect(conf.status != 0 && conf.stderr.contains("--conf is not valid JSON"))
         let cron = try harness.cli("next", "0 25 * * *")
         #expect(cron.status != 0 && cron.stderr.contains("hour"), "\(cron.stderr)")
+        let usage = try harness.cli("isin", "validate", "--no-such-flag")
+        #expect(usage.status == 2, "usage errors exit 2: \(usage.status) \(usage.stderr)")
+        let missing = try harness.cli("isin", "validate", "no-such-file.txt")
+        #expect(missing.status == 2 && missing.stderr.contains("no-such-file.txt"))
         let never = try harness.cli("next", "0 0 31 2 *")
         #expect(never.status != 0 && never.stderr.contains("never fires"), "\(never.stderr)")
     }

@@ -108,7 +108,7 @@ struct ISINProperties {
     // MARK: - The documented tables
 
     /// Letter pairs whose Luhn shares are equal modulo 10, so that one can stand for the other.
-    /// A letter worth 10a+b adds a + 2b' (units doubled) or 2a' + b (tens doubled), where 2x' is
+    /// A letter worth 10a+b adds a + d(b) (units doubled) or d(a) + b (tens doubled), where d(x) is
     /// the digit sum of 2x. Listed in docs/isin.md; `CheckDigitBlindSpotTests` derives them again.
     static func letterPairs(unitsDoubled: Bool) -> Set<String> {
         let table = unitsDoubled
