@@ -39,8 +39,8 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        // ISIN validation (ISO 6166) and the parsers of ISIN list files. Foundation only.
-        .target(name: "TickerISIN", swiftSettings: strict),
+        // ISIN validation (ISO 6166) and the parsers of ISIN list files. Pure: TickerCore and Foundation.
+        .target(name: "TickerISIN", dependencies: ["TickerCore"], swiftSettings: strict),
         // Scheduler loop, workers, operators, DAG files.
         .target(
             name: "TickerEngine",

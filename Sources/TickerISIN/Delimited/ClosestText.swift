@@ -1,8 +1,10 @@
+import TickerCore
+
 /// The one spelling to suggest when a mapping key or a column title is not found.
 ///
-/// TickerCore's `ClosestNames` does this for the rest of Ticker; the ISIN module depends on
-/// Foundation only, and header titles need two more kinds of closeness than typos: a part
-/// (`Name` for `Instrument Name`) and an abbreviation (`CCY` for `Currency`).
+/// It builds on TickerCore's `ClosestNames` (the edit distance), because header titles need two
+/// more kinds of closeness than typos: a part (`Name` for `Instrument Name`) and an abbreviation
+/// (`CCY` for `Currency`).
 enum ClosestText {
     /// In order of preference: a likely typo (about one edit in three characters, ignoring case),
     /// then a candidate containing `text` or contained in it, then one `text` abbreviates (same first
@@ -19,7 +21,7 @@ enum ClosestText {
             let longest = max(wanted.count, other.count)
             let threshold = max(1, min(3, (longest + 2) / 3))
             if abs(other.count - wanted.count) <= threshold {
-                let distance = editDistance(wanted, other)
+                let distance = ClosestNames.editDistance(String(wanted), String(other))
                 if distance <= threshold, distance < longest, distance < typo?.distance ?? .max {
                     typo = (distance, candidate)
                 }
@@ -36,23 +38,6 @@ enum ClosestText {
             }
         }
         return typo?.candidate ?? part?.candidate ?? abbreviation
-    }
-
-    /// Levenshtein distance.
-    static func editDistance(_ a: [Character], _ b: [Character]) -> Int {
-        guard !a.isEmpty else { return b.count }
-        guard !b.isEmpty else { return a.count }
-        var previous = Array(0...b.count)
-        var current = previous
-        for i in 1...a.count {
-            current[0] = i
-            for j in 1...b.count {
-                let substitution = previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)
-                current[j] = min(previous[j] + 1, current[j - 1] + 1, substitution)
-            }
-            swap(&previous, &current)
-        }
-        return previous[b.count]
     }
 
     private static func contains(_ text: [Character], _ part: [Character]) -> Bool {
