@@ -29,11 +29,7 @@ struct CrashRecoveryTests {
         try harness.startServer()
         let store = try harness.store()
         try await harness.waitUntil("tick has runs") { try await store.allRuns("tick").count >= 2 }
-        let triggered = try harness.cli("trigger", "slow")
-        #expect(triggered.status == 0, "\(triggered.stderr)")
-        try await harness.waitUntil("the slow attempt runs") {
-            try await store.firstAttemptState("slow") == .running
-        }
+        try await harness.triggerAndAwaitRunningAttempt("slow", store: store)
         harness.killServer()
         try await Task.sleep(for: .seconds(3))
         try harness.startServer()
@@ -63,10 +59,7 @@ struct CrashRecoveryTests {
             """)
         try harness.startServer()
         let store = try harness.store()
-        _ = try harness.cli("trigger", "job")
-        try await harness.waitUntil("the attempt runs") {
-            try await store.firstAttemptState("job") == .running
-        }
+        try await harness.triggerAndAwaitRunningAttempt("job", store: store)
         let status = try await harness.stopServer()
         #expect(status == 0)
         let detail = try #require(try await store.run(try await store.allRuns("job")[0].id))
@@ -84,10 +77,7 @@ struct CrashRecoveryTests {
             """)
         try harness.startServer(["--drain-timeout", "1"])
         let store = try harness.store()
-        _ = try harness.cli("trigger", "long")
-        try await harness.waitUntil("the attempt runs") {
-            try await store.firstAttemptState("long") == .running
-        }
+        try await harness.triggerAndAwaitRunningAttempt("long", store: store)
         try await harness.stopServer(timeout: 20)
         let interrupted = try #require(try await store.run(try await store.allRuns("long")[0].id))
         #expect(interrupted.attempts.map(\.state) == [.interrupted])

@@ -125,6 +125,13 @@ final class TickerHarness: @unchecked Sendable {
         try DataDirectory(path: dataDir.path).openStore()
     }
 
+    /// Triggers a run of `dagID` through the CLI and returns once its first attempt is running.
+    func triggerAndAwaitRunningAttempt(_ dagID: String, store: some SchedulerStore) async throws {
+        let triggered = try cli("trigger", dagID)
+        guard triggered.status == 0 else { throw HarnessError("trigger \(dagID) failed: \(triggered.stderr)") }
+        try await waitUntil("the attempt of \(dagID) runs") { try await store.firstAttemptState(dagID) == .running }
+    }
+
     /// Polls until `condition` holds; the bound only stops a broken test from hanging.
     func waitUntil(_ what: String, timeout: TimeInterval = 60, _ condition: () async throws -> Bool) async throws {
         let deadline = Date().addingTimeInterval(timeout)
