@@ -25,6 +25,10 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
+        .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
     ],
     targets: [
         // Pure domain: schedules, DAG model, state machines, policies. Foundation only, no I/O.
@@ -39,8 +43,21 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        // ISIN validation (ISO 6166) and the parsers of ISIN list files. Pure: TickerCore and Foundation.
-        .target(name: "TickerISIN", dependencies: ["TickerCore"], swiftSettings: strict),
+        // The ISIN pipeline: ISO 6166 validation, the parsers of ISIN list files (delimited text,
+        // FIRDS XML, zip and gzip), the download, and the snapshots built on TickerStore.
+        .target(
+            name: "TickerISIN",
+            dependencies: [
+                "TickerCore", "TickerStore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+                .product(name: "CompressNIO", package: "compress-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ],
+            swiftSettings: strict
+        ),
         // Scheduler loop, workers, operators, DAG files.
         .target(
             name: "TickerEngine",
@@ -72,7 +89,10 @@ let package = Package(
         .testTarget(name: "TickerStoreTests", dependencies: ["TickerCore", "TickerStore"]),
         .testTarget(
             name: "TickerISINTests",
-            dependencies: ["TickerISIN", .product(name: "PropertyBased", package: "swift-property-based")]
+            dependencies: [
+                "TickerISIN", "TickerStore",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ]
         ),
         .testTarget(name: "TickerEngineTests", dependencies: ["TickerCore", "TickerStore", "TickerEngine"]),
         .testTarget(name: "IntegrationTests", dependencies: ["TickerCore", "TickerStore"]),
