@@ -17,6 +17,13 @@ public struct DataDirectory: Sendable {
 
     public var databasePath: String { url.appendingPathComponent("ticker.sqlite").path }
 
+    /// The ISIN snapshots live apart from the scheduler's tables, so that a long publish never
+    /// delays a slot.
+    public var isinDatabasePath: String { url.appendingPathComponent("isin.sqlite").path }
+
+    /// Where downloads and extracted archives wait while a run imports them.
+    public var isinWorkURL: URL { url.appendingPathComponent("isin-work", isDirectory: true) }
+
     /// Creates the folder if needed and proves it is writable, with a message that says which
     /// path and why, instead of a failure deep inside SQLite.
     public func prepare() throws {
@@ -39,6 +46,12 @@ public struct DataDirectory: Sendable {
         return try SQLiteStore(path: databasePath)
     }
 
+    /// Opens the ISIN store, creating the folder and migrating the database as needed.
+    public func openISINStore() throws -> SQLiteISINStore {
+        try prepare()
+        return try SQLiteISINStore(path: isinDatabasePath)
+    }
+
     /// Takes the exclusive lock for a serving process; held until the process exits (the kernel
     /// releases it even after `kill -9`, so a crash never leaves a stale lock behind).
     public func lockForServing() throws -> ServeLock {
@@ -55,6 +68,17 @@ public struct DataDirectory: Sendable {
         _ = ftruncate(fd, 0)
         _ = pid.withCString { write(fd, $0, strlen($0)) }
         return ServeLock(fd: fd)
+    }
+
+    /// Whether a `ticker serve` holds the lock right now (checked without taking it for long).
+    public func isServing() -> Bool {
+        let path = url.appendingPathComponent("serve.lock").path
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else { return true }
+        flock(fd, LOCK_UN)
+        return false
     }
 
     private static func reason(_ error: any Error) -> String {

@@ -52,14 +52,14 @@ public struct Dag: Sendable, Hashable {
     private static func operatorProblems(
         _ task: TaskDefinition, registry: OperatorRegistry, requireKnown: Bool
     ) -> [DagProblem] {
-        guard let type = registry.type(named: task.operatorName) else {
+        guard let factory = registry.factory(named: task.operatorName) else {
             guard requireKnown else { return [] }
             var message = "unknown operator `\(task.operatorName)`"
             if let hint = ClosestNames.hint(for: task.operatorName, among: registry.names) { message += " (\(hint))" }
             message += "; registered operators: \(registry.names.joined(separator: ", "))"
             return [DagProblem(field: "tasks.\(task.id).operator", message: message, taskID: task.id)]
         }
-        return type.validate(task.params).map { problem in
+        return factory.validate(task.params).map { problem in
             let field = (["tasks", task.id, "with"] + problem.path).joined(separator: ".")
             return DagProblem(field: field, message: problem.message, taskID: task.id)
         }

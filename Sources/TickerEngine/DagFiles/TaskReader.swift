@@ -34,8 +34,8 @@ extension NodeReader {
         checkRetryCap(written: own, effective: effective, at: entry.path)
         effective.apply(to: &definition)
         definition.operatorName = operatorName(operatorEntry, task: entry, registry: registry) ?? ""
-        if let type = registry.type(named: definition.operatorName) {
-            reportParameterProblems(type.validate(definition.params), task: entry.path)
+        if let factory = registry.factory(named: definition.operatorName) {
+            reportParameterProblems(factory.validate(definition.params), task: entry.path)
         }
         return definition
     }
@@ -51,7 +51,7 @@ extension NodeReader {
             if entry.value.isNull { reportValue(entry, expected: "an operator name (\(registered))") }
             return nil
         }
-        guard registry.type(named: name) == nil else { return name }
+        guard registry.factory(named: name) == nil else { return name }
         var message = "unknown operator `\(name)`"
         if let hint = ClosestNames.hint(for: name, among: registry.names) { message += " (\(hint))" }
         report(message + "; \(registered)", field: entry.path, at: entry.value.location)

@@ -20,13 +20,16 @@ public struct TickerServer: Sendable {
     public var registry: OperatorRegistry
     public var codeDags: [DagDefinition]
     public var engine: EngineConfiguration
+    /// More services to run beside the engine, stopped with it on SIGTERM.
+    public var services: [any Service]
     public var logger: Logger
 
     public init(
         dataDirectory: String = ".ticker", dagsFolder: String = "dags", registry: OperatorRegistry = .builtIn,
         codeDags: [DagDefinition] = [], engine: EngineConfiguration = EngineConfiguration(),
-        logger: Logger = Logger(label: "ticker")
+        services: [any Service] = [], logger: Logger = Logger(label: "ticker")
     ) {
+        self.services = services
         self.dataDirectory = dataDirectory
         self.dagsFolder = dagsFolder
         self.registry = registry
@@ -58,7 +61,7 @@ public struct TickerServer: Sendable {
             metadata: ["data_dir": "\(directory.url.path)", "dags": "\(folder.path)", "workers": "\(self.engine.workerSlots)"])
         let group = ServiceGroup(
             configuration: .init(
-                services: [.init(service: engine), .init(service: sync)],
+                services: [.init(service: engine), .init(service: sync)] + services.map { .init(service: $0) },
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
         try await group.run()

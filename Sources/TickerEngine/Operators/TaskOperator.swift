@@ -97,9 +97,31 @@ public struct OperatorError: Error, Sendable, CustomStringConvertible {
     public var description: String { message }
 }
 
-/// The operator types Ticker can run, by name.
+/// How to check parameters for, and build, one kind of operator.
+///
+/// Usually made from a `TaskOperator` type. Operators that need something the process owns (a
+/// store, an HTTP client) are registered with closures that capture it, because `init(params:)`
+/// alone has nowhere to take it from.
+public struct OperatorFactory: Sendable {
+    public let validate: @Sendable (JSONValue) -> [ParameterProblem]
+    public let make: @Sendable (JSONValue) throws -> any TaskOperator
+
+    public init(
+        validate: @escaping @Sendable (JSONValue) -> [ParameterProblem],
+        make: @escaping @Sendable (JSONValue) throws -> any TaskOperator
+    ) {
+        self.validate = validate
+        self.make = make
+    }
+
+    public init<Operator: TaskOperator>(_ type: Operator.Type) {
+        self.init(validate: { Operator.validate($0) }, make: { try Operator(params: $0) })
+    }
+}
+
+/// The operators Ticker can run, by name.
 public struct OperatorRegistry: Sendable {
-    private var types: [String: any TaskOperator.Type] = [:]
+    private var factories: [String: OperatorFactory] = [:]
 
     public init() {}
 
@@ -113,15 +135,20 @@ public struct OperatorRegistry: Sendable {
     }
 
     /// Adds an operator type; a later registration under the same name replaces the earlier one.
-    public mutating func register(_ type: any TaskOperator.Type, as name: String) {
-        types[name] = type
+    public mutating func register<Operator: TaskOperator>(_ type: Operator.Type, as name: String) {
+        factories[name] = OperatorFactory(type)
     }
 
-    public func type(named name: String) -> (any TaskOperator.Type)? {
-        types[name]
+    /// Adds an operator built by `factory`; a later registration under the same name replaces it.
+    public mutating func register(_ factory: OperatorFactory, as name: String) {
+        factories[name] = factory
     }
 
-    public var names: [String] { types.keys.sorted() }
+    public func factory(named name: String) -> OperatorFactory? {
+        factories[name]
+    }
+
+    public var names: [String] { factories.keys.sorted() }
 }
 
 /// Does nothing and succeeds. Useful for joins in a DAG and for measuring the engine itself.

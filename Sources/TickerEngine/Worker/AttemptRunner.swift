@@ -15,12 +15,12 @@ struct AttemptRunner: Sendable {
 
     func run(_ claim: ClaimedAttempt, log: AttemptLog, stopReason: @Sendable () -> StopReason?) async -> AttemptEnd {
         let task = claim.task
-        guard let type = registry.type(named: task.operatorName) else {
+        guard let factory = registry.factory(named: task.operatorName) else {
             return .failed(error: "unknown operator '\(task.operatorName)' (registered: \(registry.names.joined(separator: ", ")))")
         }
         let op: any TaskOperator
         do {
-            op = try type.init(params: task.params)
+            op = try factory.make(task.params)
         } catch {
             return .failed(error: "invalid parameters for operator '\(task.operatorName)': \(error)")
         }

@@ -22,13 +22,15 @@ public final class SQLiteStore: SchedulerStore {
         }
         do {
             pool = try DatabasePool(path: path, configuration: config)
-            try pool.read { db in
-                if try SQLiteSchema.migrator.hasBeenSuperseded(db) {
-                    throw StoreError.cannotOpen(
-                        path: path, reason: "it was written by a newer version of Ticker; upgrade Ticker")
+            try MigrationLock.withLock(forDatabaseAt: path) {
+                try pool.read { db in
+                    if try SQLiteSchema.migrator.hasBeenSuperseded(db) {
+                        throw StoreError.cannotOpen(
+                            path: path, reason: "it was written by a newer version of Ticker; upgrade Ticker")
+                    }
                 }
+                try SQLiteSchema.migrator.migrate(pool)
             }
-            try SQLiteSchema.migrator.migrate(pool)
         } catch let error as DatabaseError {
             throw Self.describe(error, path: path)
         }

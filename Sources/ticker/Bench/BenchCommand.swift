@@ -14,12 +14,15 @@ struct BenchCommand: AsyncParsableCommand {
             M2 a chain of 20 no-op tasks: wall time / 19 edges, median of 3 runs.
             M3 10,000 no-op jobs: jobs per second from the first start to the last end.
             M4 seconds from a kill -9 of the server to the interrupted attempt running again.
+            I1 `ticker isin import` of a generated --isin-rows list: wall time and peak RSS, for the
+               first import and for a day's update (1% renamed, 0.5% removed, 0.5% added).
             Each runs the real `ticker serve` as a child process; see docs/benchmarks.md.
             """)
 
     @Flag(help: "Print JSON.") var json = false
     @Option(help: "M1 duration in seconds.") var duration = 60
-    @Option(help: "Comma-separated subset of m1,m1k,m2,m3,m4.") var only = "m1,m1k,m2,m3,m4"
+    @Option(help: "Comma-separated subset of m1,m1k,m2,m3,m4,i1.") var only = "m1,m1k,m2,m3,m4,i1"
+    @Option(help: "I1 list size.") var isinRows = 1_000_000
     @Option(help: "Worker slots of the server under test.") var workers = 32
 
     func run() async throws {
@@ -30,6 +33,7 @@ struct BenchCommand: AsyncParsableCommand {
         if selected.contains("m2") { report.m2 = try await ChainOverhead(workers: workers).run() }
         if selected.contains("m3") { report.m3 = try await NoopThroughput(workers: workers).run() }
         if selected.contains("m4") { report.m4 = try await CrashRecovery(workers: workers).run() }
+        if selected.contains("i1") { report.i1 = try await ISINImportBench(rows: isinRows).run() }
         if json { return try printJSON(report) }
         report.printText()
     }
@@ -42,6 +46,7 @@ struct BenchReport: Encodable {
     var m2: ChainOverhead.Result?
     var m3: NoopThroughput.Result?
     var m4: CrashRecovery.Result?
+    var i1: ISINImportBench.Result?
 
     struct Machine: Encodable {
         var cores = ProcessInfo.processInfo.activeProcessorCount
@@ -58,6 +63,10 @@ struct BenchReport: Encodable {
         if let m2 { print("M2  per-edge overhead: \(fmt(m2.perEdgeMs)) ms (runs: \(m2.runsMs.map(fmt).joined(separator: ", ")) ms)") }
         if let m3 { print("M3  \(m3.jobs) no-op jobs in \(fmt(m3.seconds)) s: \(fmt(m3.jobsPerSecond)) jobs/s") }
         if let m4 { print("M4  retry after kill -9: \(fmt(m4.seconds)) s") }
+        if let i1 {
+            print("I1  import of \(i1.rows) rows (\(fmt(i1.fileMB)) MB): \(fmt(i1.firstSeconds)) s, peak RSS \(fmt(i1.firstPeakRSSMB)) MB, \(fmt(i1.rowsPerSecond)) rows/s; "
+                + "update: \(fmt(i1.updateSeconds)) s, peak RSS \(fmt(i1.updatePeakRSSMB)) MB")
+        }
     }
 
     private func fmt(_ value: Double) -> String { String(format: "%.2f", value) }

@@ -7,7 +7,7 @@ struct IsinCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "isin",
         abstract: "Work with ISINs, the ISO 6166 securities identifiers.",
-        subcommands: [Validate.self]
+        subcommands: [Validate.self, Import.self, Sync.self, Show.self, Search.self, Diff.self, Export.self, Snapshots.self]
     )
 
     /// Checks a list of ISINs: one verdict per input line, in order, streamed as the input is read.

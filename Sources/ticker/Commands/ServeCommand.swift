@@ -4,6 +4,7 @@ import Logging
 import ServiceLifecycle
 import TickerCore
 import TickerEngine
+import TickerISIN
 import TickerStore
 
 struct ServeCommand: AsyncParsableCommand {
@@ -40,8 +41,16 @@ struct ServeCommand: AsyncParsableCommand {
         config.runsWorker = !noWorker
         config.logRetention = .seconds(settings.reader.int(forKey: "log.retention.days", default: 30) * 86_400)
         guard config.workerSlots > 0 else { throw ValidationError("--workers must be at least 1") }
+        let logger = Logger(label: "ticker")
+        let isin = try ISINPipeline.open(DataDirectory(path: settings.dataDir))
+        let deadline = SnapshotDeadlineWatch(
+            store: isin.store,
+            deadline: SnapshotDeadline(limit: .seconds(settings.reader.int(forKey: "isin.deadline.hours", default: 26) * 3600)),
+            logger: logger)
         let server = TickerServer(
-            dataDirectory: settings.dataDir, dagsFolder: settings.dagsDir, engine: config, logger: Logger(label: "ticker"))
+            dataDirectory: settings.dataDir, dagsFolder: settings.dagsDir, registry: .ticker(isin: isin), engine: config,
+            services: [BackgroundService(name: "isin-deadline") { await deadline.run() }],
+            logger: logger)
         try await server.run()
     }
 }

@@ -2,12 +2,14 @@ import Foundation
 import Logging
 import TickerCore
 import TickerEngine
+import TickerISIN
 import TickerStore
 
 /// What most commands need: settings, the opened store, and the DAG folder synced into it.
 struct Runtime {
     let settings: Settings
     let store: SQLiteStore
+    let isin: ISINPipeline
     let registry: OperatorRegistry
     let logger: Logger
 
@@ -15,8 +17,10 @@ struct Runtime {
         let settings = try await Settings.resolve(options)
         var logger = Logger(label: "ticker")
         logger.logLevel = settings.logLevel
-        let store = try DataDirectory(path: settings.dataDir).openStore()
-        let runtime = Runtime(settings: settings, store: store, registry: .builtIn, logger: logger)
+        let directory = DataDirectory(path: settings.dataDir)
+        let store = try directory.openStore()
+        let isin = try ISINPipeline.open(directory)
+        let runtime = Runtime(settings: settings, store: store, isin: isin, registry: .ticker(isin: isin), logger: logger)
         if syncDags { try await runtime.syncDagFolder() }
         return runtime
     }
