@@ -137,7 +137,7 @@ struct SourceFetcherHTTPTests {
             let error = try #require(await fetchError(fetcher, server.url("/hang/body?bytes=12345"), into: destination))
             #expect(error.kind == .readTimeout(.seconds(1), bytes: 12_345))
             #expect(error.message == "no data for 1 s after 12,345 bytes")
-            #expect(ContinuousClock.now - start < .seconds(15))
+            #expect(ContinuousClock.now - start < .seconds(45), "well before the 60 s deadline")
             #expect(try contents(of: destination.appendingPathComponent("isins.csv")) == Array("old copy".utf8))
             #expect(try fileNames(in: destination) == ["isins.csv"])
         }
@@ -149,7 +149,7 @@ struct SourceFetcherHTTPTests {
             let start = ContinuousClock.now
             let error = try #require(await fetchError(fetcher, server.url("/hang"), into: destination))
             #expect(error.kind == .readTimeout(.seconds(1), bytes: 0))
-            #expect(ContinuousClock.now - start < .seconds(15))
+            #expect(ContinuousClock.now - start < .seconds(45), "well before the 60 s deadline")
         }
     }
 
@@ -236,7 +236,7 @@ struct SourceFetcherHTTPTests {
     }
 
     @Test func overallDeadline() async throws {
-        let configuration = FetchConfiguration(readTimeout: .seconds(10), deadline: .milliseconds(1500))
+        let configuration = FetchConfiguration(readTimeout: .seconds(120), deadline: .milliseconds(1500))
         try await withHTTPFixture(configuration: configuration) { server, fetcher, destination in
             let start = ContinuousClock.now
             let error = try #require(await fetchError(fetcher, server.url("/slow?bytes=10000&delay=0.5"), into: destination))
@@ -246,7 +246,7 @@ struct SourceFetcherHTTPTests {
             }
             #expect(limit == .milliseconds(1500))
             #expect(bytes > 0 && bytes < 10_000)
-            #expect(ContinuousClock.now - start < .seconds(10))
+            #expect(ContinuousClock.now - start < .seconds(60), "well before the 120 s read timeout")
             #expect(try fileNames(in: destination).isEmpty)
         }
     }
@@ -259,7 +259,7 @@ struct SourceFetcherHTTPTests {
             task.cancel()
             let start = ContinuousClock.now
             let result = await task.result
-            #expect(ContinuousClock.now - start < .seconds(4))
+            #expect(ContinuousClock.now - start < .seconds(30), "well before the 60 s read timeout")
             guard case .failure(let error as FetchError) = result else {
                 Issue.record("expected a FetchError, got \(result)")
                 return

@@ -8,12 +8,16 @@ import TickerCore
 /// is loaded (`validate`), so a typo is reported with its file and line instead of failing a run.
 ///
 /// `run` must honour task cancellation: it is how timeouts, run cancellation and shutdown reach it.
-public protocol TaskOperator: Sendable {
+public protocol TaskOperator: TaskRunner {
     /// Reports every problem with the parameters; an empty list means `init(params:)` will succeed.
     static func validate(_ params: JSONValue) -> [ParameterProblem]
 
     init(params: JSONValue) throws
+}
 
+/// What runs one attempt of a task. Operators built by an `OperatorFactory` closure (because they
+/// need something the process owns) need only this; plain operators are `TaskOperator`s.
+public protocol TaskRunner: Sendable {
     /// Does the work of one attempt. Returns a small JSON output handed to downstream tasks, or nil.
     /// Throwing fails the attempt; the message becomes the attempt's error.
     func run(_ context: TaskContext) async throws -> JSONValue?
@@ -104,11 +108,11 @@ public struct OperatorError: Error, Sendable, CustomStringConvertible {
 /// alone has nowhere to take it from.
 public struct OperatorFactory: Sendable {
     public let validate: @Sendable (JSONValue) -> [ParameterProblem]
-    public let make: @Sendable (JSONValue) throws -> any TaskOperator
+    public let make: @Sendable (JSONValue) throws -> any TaskRunner
 
     public init(
         validate: @escaping @Sendable (JSONValue) -> [ParameterProblem],
-        make: @escaping @Sendable (JSONValue) throws -> any TaskOperator
+        make: @escaping @Sendable (JSONValue) throws -> any TaskRunner
     ) {
         self.validate = validate
         self.make = make

@@ -18,7 +18,7 @@ struct AttemptRunner: Sendable {
         guard let factory = registry.factory(named: task.operatorName) else {
             return .failed(error: "unknown operator '\(task.operatorName)' (registered: \(registry.names.joined(separator: ", ")))")
         }
-        let op: any TaskOperator
+        let op: any TaskRunner
         do {
             op = try factory.make(task.params)
         } catch {
@@ -37,7 +37,7 @@ struct AttemptRunner: Sendable {
     private struct TimedOut: Error {}
 
     private static func runWithTimeout(
-        _ op: any TaskOperator, _ context: TaskContext, timeout: Duration?, stopReason: @Sendable () -> StopReason?
+        _ op: any TaskRunner, _ context: TaskContext, timeout: Duration?, stopReason: @Sendable () -> StopReason?
     ) async -> AttemptEnd {
         do {
             let output = try await withThrowingTaskGroup(of: JSONValue?.self) { group in

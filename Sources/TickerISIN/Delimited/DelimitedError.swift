@@ -47,10 +47,10 @@ public struct DelimitedError: Error, Sendable, Hashable, CustomStringConvertible
     public var message: String {
         switch kind {
         case let .invalidUTF8(field, byte):
-            return "field \(field) is not valid UTF-8 (byte \(Self.hex(byte))); "
+            return "field \(field) is not valid UTF-8 (byte \(ByteText.hex(byte))); "
                 + "the file must be saved as UTF-8"
         case let .textAfterClosingQuote(field, found):
-            return "field \(field): \(Self.show(found)) after the closing quote; "
+            return "field \(field): \(ByteText.show(found)) after the closing quote; "
                 + "a quote inside a quoted field must be doubled (\"\")"
         case let .recordTooLong(limit):
             return "record longer than \(limit) bytes; is a quote left open?"
@@ -69,14 +69,4 @@ public struct DelimitedError: Error, Sendable, Hashable, CustomStringConvertible
     }
 
     public var description: String { "line \(line): \(message)" }
-
-    private static func hex(_ byte: UInt8) -> String {
-        let digits = String(byte, radix: 16, uppercase: true)
-        return "0x" + (digits.count < 2 ? "0" : "") + digits
-    }
-
-    /// Printable ASCII in quotes, anything else as a hex byte.
-    private static func show(_ byte: UInt8) -> String {
-        (0x21...0x7E).contains(byte) ? "\"\(Character(Unicode.Scalar(byte)))\"" : hex(byte)
-    }
 }

@@ -74,9 +74,9 @@ public struct FIRDSError: Error, Sendable, Hashable, CustomStringConvertible {
         case let .unsupportedEncoding(name):
             return "the XML declaration gives the encoding \"\(name)\"; only UTF-8 is read"
         case let .invalidUTF8(byte):
-            return "bytes that are not UTF-8 (\(Self.hex(byte))); the file must be UTF-8"
+            return "bytes that are not UTF-8 (\(ByteText.hex(byte))); the file must be UTF-8"
         case let .controlCharacter(byte):
-            return "control character \(Self.hex(byte)), which XML does not allow; is this a binary file?"
+            return "control character \(ByteText.hex(byte)), which XML does not allow; is this a binary file?"
         case .doctype:
             return "the file has a document type declaration (<!DOCTYPE>); FIRDS files have none, "
                 + "and DTDs are not read"
@@ -107,9 +107,4 @@ public struct FIRDSError: Error, Sendable, Hashable, CustomStringConvertible {
     }
 
     public var description: String { "line \(line): \(message)" }
-
-    private static func hex(_ byte: UInt8) -> String {
-        let digits = String(byte, radix: 16, uppercase: true)
-        return "0x" + (digits.count < 2 ? "0" : "") + digits
-    }
 }

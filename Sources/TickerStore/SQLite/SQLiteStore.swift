@@ -15,32 +15,7 @@ public final class SQLiteStore: SchedulerStore {
     /// Opens (creating if needed) the database at `path` and applies pending migrations.
     public init(path: String) throws {
         self.path = path
-        var config = Configuration()
-        config.busyMode = .timeout(10)
-        config.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = NORMAL")
-        }
-        do {
-            pool = try DatabasePool(path: path, configuration: config)
-            try MigrationLock.withLock(forDatabaseAt: path) {
-                try pool.read { db in
-                    if try SQLiteSchema.migrator.hasBeenSuperseded(db) {
-                        throw StoreError.cannotOpen(
-                            path: path, reason: "it was written by a newer version of Ticker; upgrade Ticker")
-                    }
-                }
-                try SQLiteSchema.migrator.migrate(pool)
-            }
-        } catch let error as DatabaseError {
-            throw Self.describe(error, path: path)
-        }
-    }
-
-    static func describe(_ error: DatabaseError, path: String) -> StoreError {
-        switch error.resultCode {
-        case .SQLITE_NOTADB, .SQLITE_CORRUPT: .notADatabase(path: path)
-        default: .cannotOpen(path: path, reason: error.message ?? "\(error.resultCode)")
-        }
+        pool = try OpenDatabase.pool(path: path, migrator: SQLiteSchema.migrator, busyTimeout: 10)
     }
 
     /// Checks the whole file for corruption (`PRAGMA quick_check`); used by readiness probes and

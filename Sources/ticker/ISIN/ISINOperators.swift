@@ -43,7 +43,7 @@ enum ISINOperators {
 }
 
 /// `isin.download`: fetch the source into the run's work folder, conditionally.
-struct DownloadStep: TaskOperator {
+struct DownloadStep: TaskRunner {
     static let keys = ["source", "max_size", "connect_timeout", "read_timeout", "deadline"]
 
     let source: String
@@ -65,10 +65,6 @@ struct DownloadStep: TaskOperator {
         return problems
     }
 
-    init(params: JSONValue) throws {
-        throw OperatorError("isin.download needs the ISIN store; it is registered by `ticker serve`")
-    }
-
     init(params: JSONValue, pipeline: ISINPipeline) throws {
         try ParameterCheck.require(Self.validate(params), operator: "isin.download")
         source = params["source"]?.stringValue ?? ""
@@ -88,7 +84,7 @@ struct DownloadStep: TaskOperator {
 }
 
 /// `isin.parse`: read, validate and stage the downloaded list.
-struct ParseStep: TaskOperator {
+struct ParseStep: TaskRunner {
     let format: ListFormat
     let pipeline: ISINPipeline
 
@@ -97,10 +93,6 @@ struct ParseStep: TaskOperator {
         let unknown = ParameterCheck.unknownKeys(fields, allowed: ["format", "delimiter", "columns"])
         if case .failure(let found) = ISINParameters.format(fields) { return unknown + found.problems }
         return unknown
-    }
-
-    init(params: JSONValue) throws {
-        throw OperatorError("isin.parse needs the ISIN store; it is registered by `ticker serve`")
     }
 
     init(params: JSONValue, pipeline: ISINPipeline) throws {
@@ -126,7 +118,7 @@ struct ParseStep: TaskOperator {
 }
 
 /// `isin.publish`: make the staged list the current snapshot, unless it shrank too much.
-struct PublishStep: TaskOperator {
+struct PublishStep: TaskRunner {
     let policy: PublishPolicy
     let pipeline: ISINPipeline
 
@@ -137,10 +129,6 @@ struct PublishStep: TaskOperator {
             problems.append(ParameterProblem(path: ["max_shrink"], "must be a share between 0 and 1, such as 0.1 or \"10%\""))
         }
         return problems
-    }
-
-    init(params: JSONValue) throws {
-        throw OperatorError("isin.publish needs the ISIN store; it is registered by `ticker serve`")
     }
 
     init(params: JSONValue, pipeline: ISINPipeline) throws {
@@ -170,7 +158,7 @@ struct PublishStep: TaskOperator {
 
 /// `isin.report`: summarize the run in its log and remove its work folder. Meant to run with
 /// `trigger_rule: all_done`, so that the folder goes whatever happened.
-struct ReportStep: TaskOperator {
+struct ReportStep: TaskRunner {
     let pipeline: ISINPipeline
     let sample: Int
 
@@ -181,10 +169,6 @@ struct ReportStep: TaskOperator {
             problems.append(ParameterProblem(path: ["sample"], "must be a whole number from 0 to 1000"))
         }
         return problems
-    }
-
-    init(params: JSONValue) throws {
-        throw OperatorError("isin.report needs the ISIN store; it is registered by `ticker serve`")
     }
 
     init(params: JSONValue, pipeline: ISINPipeline) throws {

@@ -10,27 +10,9 @@ public final class SQLiteISINStore: ISINStore {
     /// Opens (creating if needed) the database at `path` and applies pending migrations.
     public init(path: String) throws {
         self.path = path
-        var config = Configuration()
-        config.busyMode = .timeout(30)
-        config.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = NORMAL")
-            // Publishing a million rows touches more pages than the default 2 MB cache holds.
-            try db.execute(sql: "PRAGMA cache_size = -32768")
-        }
-        do {
-            pool = try DatabasePool(path: path, configuration: config)
-            try MigrationLock.withLock(forDatabaseAt: path) {
-                try pool.read { db in
-                    if try ISINSchema.migrator.hasBeenSuperseded(db) {
-                        throw StoreError.cannotOpen(
-                            path: path, reason: "it was written by a newer version of Ticker; upgrade Ticker")
-                    }
-                }
-                try ISINSchema.migrator.migrate(pool)
-            }
-        } catch let error as DatabaseError {
-            throw SQLiteStore.describe(error, path: path)
-        }
+        // Publishing a million rows touches more pages than the default 2 MB cache holds.
+        pool = try OpenDatabase.pool(
+            path: path, migrator: ISINSchema.migrator, busyTimeout: 30, pragmas: ["PRAGMA cache_size = -32768"])
     }
 }
 
