@@ -30,9 +30,26 @@ public struct FileChunkSource: ByteChunkSource {
         }
     }
 
+    /// Reads straight into the array `read(2)`, skipping the `Data` that `FileHandle.read` would
+    /// allocate and the copy out of it: a tenth of the time of a large import went there.
     public mutating func next() throws -> [UInt8]? {
-        guard let data = try handle.read(upToCount: chunkSize), !data.isEmpty else { return nil }
-        return [UInt8](data)
+        let fd = handle.fileDescriptor
+        let size = chunkSize
+        let chunk = try [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
+            var result: Int
+            repeat {
+                result = read(fd, buffer.baseAddress, size)
+            } while result < 0 && errno == EINTR
+            guard result >= 0 else { throw ReadError(reason: String(cString: strerror(errno))) }
+            count = result
+        }
+        return chunk.isEmpty ? nil : chunk
+    }
+
+    /// `read(2)` failed; the text is the system's reason.
+    public struct ReadError: Error, Sendable, CustomStringConvertible {
+        public var reason: String
+        public var description: String { reason }
     }
 
     /// "No such file or directory" rather than Foundation's multi-line `NSError` dump.

@@ -46,6 +46,8 @@ public struct ISINPipeline: Sendable {
         now: Date = Date(), log: @escaping @Sendable (String) -> Void
     ) async throws -> Download {
         let fetchSource = try FetchSource(source)
+        // What crashed or abandoned runs left behind goes first, so the folder never grows.
+        try? await prune(olderThan: now.addingTimeInterval(-2 * 86_400))
         let previous = force ? nil : try await store.lastGoodFetch(source: source)
         let validators = previous.map { FetchValidators(etag: $0.etag, lastModified: $0.lastModified, sha256: $0.sha256) }
         log("downloading \(fetchSource)" + (validators?.etag.map { " (If-None-Match: \($0))" } ?? ""))
@@ -98,7 +100,7 @@ public struct ISINPipeline: Sendable {
     }
 
     /// Publishes the key's stage as the current snapshot. Refused by `policy`, the fetch is
-    /// marked `rejected` and the stage kept, so that `ticker isin publish --force` can still use it.
+    /// marked `rejected`; its stage stays until pruned, for a look at what was refused.
     public func publish(_ download: Download, key: String, policy: PublishPolicy, now: Date = Date(), log: @escaping @Sendable (String) -> Void) async throws -> SnapshotRecord {
         guard let stage = try await store.stage(key: key) else {
             throw ImportError(file: nil, message: "nothing staged for \(key): the parse step did not run or its stage was pruned")

@@ -87,8 +87,8 @@ public enum ISINStoreError: Error, Sendable, Equatable, CustomStringConvertible 
         case let .shrinkGuard(count, previous, snapshot, limit):
             "the new list has \(count) instruments, \(Self.percent(1 - Double(count) / Double(previous))) fewer "
                 + "than snapshot #\(snapshot) (\(previous)); more than the \(Self.percent(limit)) allowed, "
-                + "so snapshot #\(snapshot) stays current. If the drop is real, import with --force "
-                + "or raise isin.max_shrink"
+                + "so snapshot #\(snapshot) stays current. If the drop is real, run `ticker isin sync --force` "
+                + "(or `ticker isin import --force`), or raise the publish task's max_shrink"
         case .emptyList(let snapshot):
             "the new list has no valid instruments"
                 + (snapshot.map { "; snapshot #\($0) stays current" } ?? "; nothing was published")
