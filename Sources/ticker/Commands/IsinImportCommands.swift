@@ -55,7 +55,7 @@ extension IsinCommand {
             if format == "csv" {
                 fields["delimiter"] = .string(delimiter)
                 if !columns.isEmpty {
-                    var mapping: [String: JSONValue] = [:]
+                    var mapping: [String: JSONValue] = ["isin": .string("ISIN")]
                     for column in columns {
                         let parts = column.split(separator: "=", maxSplits: 1).map(String.init)
                         guard parts.count == 2 else { throw ValidationError("--column \(column): write field=Title, such as name=\"Instrument Name\"") }
