@@ -73,8 +73,11 @@ enum ISINSchema {
         CREATE INDEX isin_versions_by_end ON isin_versions(valid_to) WHERE valid_to IS NOT NULL;
 
         -- Full-text index of every version's name; searches join back to the current versions.
+        -- detail=none: searches are ANDs of single-word prefixes, which need no positions, and
+        -- the index is built in about half the time.
         CREATE VIRTUAL TABLE isin_names USING fts5(
-            name, content='isin_versions', content_rowid='id', tokenize='unicode61 remove_diacritics 2'
+            name, content='isin_versions', content_rowid='id', tokenize='unicode61 remove_diacritics 2',
+            detail=none
         );
 
         CREATE TABLE isin_fetches (

@@ -27,7 +27,10 @@ extension SQLiteISINStore {
             var duplicates: [DuplicateRow] = []
             for row in rows {
                 let a = row.instrument.attributes
-                try insert.execute(arguments: [stage, row.instrument.isin, row.line, a.name, a.cfi, a.currency, a.issuerLEI])
+                // Unchecked: the argument count is right by construction, and checking it per row
+                // shows up in a million-row import.
+                insert.setUncheckedArguments([stage, row.instrument.isin, row.line, a.name, a.cfi, a.currency, a.issuerLEI])
+                try insert.execute()
                 if db.changesCount == 0 {
                     let first = try db.cachedValue(
                         Int.self, "SELECT line FROM isin_staged WHERE stage_id = ? AND isin = ?",
