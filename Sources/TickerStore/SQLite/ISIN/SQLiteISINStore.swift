@@ -10,10 +10,11 @@ public final class SQLiteISINStore: ISINStore {
     /// Opens (creating if needed) the database at `path` and applies pending migrations.
     public init(path: String) throws {
         self.path = path
-        // Publishing a million rows touches more pages than the default 2 MB cache holds; reading
-        // them through a memory map saves a copy per page.
+        // Publishing a million rows touches more pages than the default 2 MB cache holds. No
+        // memory map: its pages count as the process's memory, and a million-row update would
+        // pass 200 MB resident.
         pool = try OpenDatabase.pool(
-            path: path, migrator: ISINSchema.migrator, busyTimeout: 30, pragmas: ["PRAGMA cache_size = -32768", "PRAGMA mmap_size = 268435456"])
+            path: path, migrator: ISINSchema.migrator, busyTimeout: 30, pragmas: ["PRAGMA cache_size = -32768"])
     }
 }
 
