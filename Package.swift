@@ -90,11 +90,13 @@ let package = Package(
         .testTarget(
             name: "TickerISINTests",
             dependencies: [
-                "TickerISIN", "TickerStore",
+                "TickerISIN", "TickerStore", "TickerTestSupport",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]
         ),
-        .testTarget(name: "TickerEngineTests", dependencies: ["TickerCore", "TickerStore", "TickerEngine"]),
+        .testTarget(name: "TickerEngineTests", dependencies: ["TickerCore", "TickerStore", "TickerEngine", "TickerTestSupport"]),
+        // What several test targets share: starting the python3 fixture servers.
+        .target(name: "TickerTestSupport", path: "Tests/TickerTestSupport"),
         .testTarget(name: "IntegrationTests", dependencies: ["TickerCore", "TickerStore"]),
     ]
 )

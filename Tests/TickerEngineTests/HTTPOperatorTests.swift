@@ -2,12 +2,13 @@ import Foundation
 import Testing
 import TickerCore
 @testable import TickerEngine
+import TickerTestSupport
 
 /// A real HTTP server on 127.0.0.1: Python's http.server with the endpoints the tests need.
 /// It binds port 0 and prints the port it got, so tests running in parallel never collide.
 final class TestHTTPServer: Sendable {
     private static let script = #"""
-    import json, sys, time
+    import json, os, sys, threading, time
     from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
     from urllib.parse import urlparse, parse_qs
 
@@ -75,43 +76,24 @@ final class TestHTTPServer: Sendable {
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     server.daemon_threads = True
+    threading.Thread(target=lambda: (sys.stdin.buffer.read(), os._exit(0)), daemon=True).start()
     print(server.server_address[1], flush=True)
     server.serve_forever()
     """#
 
-    private let process: Process
-    let port: Int
+    private let server: PythonServer
+    var port: Int { server.port }
 
     init() throws {
-        process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", Self.script]
-        let stdout = Pipe()
-        process.standardOutput = stdout
-        try process.run()
-        var text = ""
-        while !text.contains("\n") {
-            let data = stdout.fileHandleForReading.availableData
-            if data.isEmpty { break }
-            text += String(decoding: data, as: UTF8.self)
-        }
-        guard let port = Int(text.trimmingCharacters(in: .whitespacesAndNewlines)) else {
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-            throw OperatorError("the test HTTP server did not start (python3 printed \(text.debugDescription))")
-        }
-        self.port = port
+        server = try PythonServer(arguments: ["-c", Self.script])
     }
 
     func url(_ path: String) -> String {
         "http://127.0.0.1:\(port)\(path)"
     }
 
-    /// Stops the server by its pid and reaps it. SIGKILL, because Foundation's `Process` passes
-    /// on the test runner's blocked signals, and python3 started that way never sees SIGTERM.
     func stop() {
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        server.stop()
     }
 }
 
