@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "TickerStore", targets: ["TickerStore"]),
         .library(name: "TickerEngine", targets: ["TickerEngine"]),
         .library(name: "TickerISIN", targets: ["TickerISIN"]),
+        .library(name: "TickerHTTP", targets: ["TickerHTTP"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -29,6 +30,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
         .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // Pure domain: schedules, DAG model, state machines, policies. Foundation only, no I/O.
@@ -70,10 +73,25 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // The web layer: operations endpoints now; API, UI and TLS to come.
+        .target(
+            name: "TickerHTTP",
+            dependencies: [
+                "TickerStore", "TickerEngine",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
         .executableTarget(
             name: "ticker",
             dependencies: [
-                "TickerCore", "TickerStore", "TickerEngine", "TickerISIN",
+                "TickerCore", "TickerStore", "TickerEngine", "TickerISIN", "TickerHTTP",
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "SystemPackage", package: "swift-system"),

@@ -53,7 +53,8 @@ final class TickerHarness: @unchecked Sendable {
         FileManager.default.createFile(atPath: serverLog.path, contents: nil)
         let process = Process()
         process.executableURL = Self.binary
-        process.arguments = ["serve"] + extra
+        // Port 0: servers of tests running at once never fight over one port.
+        process.arguments = ["serve"] + (extra.contains("--port") ? [] : ["--port", "0"]) + extra
         process.environment = environment
         process.currentDirectoryURL = root
         let log = try FileHandle(forWritingTo: serverLog)
@@ -83,6 +84,17 @@ final class TickerHarness: @unchecked Sendable {
             throw HarnessError("server did not stop within \(timeout)s of SIGTERM")
         }
         return server.terminationStatus
+    }
+
+    /// The HTTP address the running server logged once it listened.
+    func httpAddress(timeout: TimeInterval = 60) async throws -> String {
+        var address: String?
+        try await waitUntil("the server listens for HTTP", timeout: timeout) {
+            address = serverOutput.split(separator: "\n").last { $0.contains("http listening") }
+                .flatMap { line in line.range(of: "address=").map { String(line[$0.upperBound...].prefix { $0 != " " }) } }
+            return address != nil
+        }
+        return address ?? ""
     }
 
     var serverOutput: String { (try? String(contentsOf: serverLog, encoding: .utf8)) ?? "" }

@@ -68,7 +68,7 @@ public final class Engine: Service, Sendable {
             let workers = self.workers
             if config.runsScheduler {
                 let scheduler = SchedulerLoop(
-                    store: store, pollInterval: config.pollInterval, logger: logger, bell: schedulerBell,
+                    store: store, pollInterval: config.pollInterval, logger: logger, bell: schedulerBell, beat: config.schedulerBeat,
                     onRunsStarted: { workers.bell.ring() }, onRunsCancelled: { workers.heartbeatBell.ring() })
                 group.addTask { await scheduler.run() }
                 let maintenance = MaintenanceLoop(

@@ -21,6 +21,8 @@ public struct EngineConfiguration: Sendable {
     /// The store belongs to this process alone (SQLite): at start, every attempt still marked
     /// running is an orphan of a crashed predecessor and is retried at once.
     public var exclusiveStore = true
+    /// Beats after every scheduling pass that reached the store; `/readyz` watches it.
+    public var schedulerBeat = Heartbeat()
 
     public init() {}
 }

@@ -12,6 +12,7 @@ struct SchedulerLoop: Sendable {
     let pollInterval: Duration
     let logger: Logger
     let bell: Doorbell
+    let beat: Heartbeat
     let onRunsStarted: @Sendable () -> Void
     let onRunsCancelled: @Sendable () -> Void
 
@@ -33,6 +34,7 @@ struct SchedulerLoop: Sendable {
                 if let next = try await store.nextDueSlot() {
                     wait = min(wait, .until(next))
                 }
+                beat.beat()
             } catch {
                 logger.error("scheduling pass failed; retrying: \(error)")
             }

@@ -18,6 +18,12 @@ public final class SQLiteStore: SchedulerStore {
         pool = try OpenDatabase.pool(path: path, migrator: SQLiteSchema.migrator, busyTimeout: 10)
     }
 
+    /// Whether the database answers and has every migration of this version: what a readiness
+    /// probe asks, cheaply, many times a minute.
+    public func isReady() async throws -> Bool {
+        try await pool.read { db in try SQLiteSchema.migrator.hasCompletedMigrations(db) }
+    }
+
     /// Checks the whole file for corruption (`PRAGMA quick_check`); used by readiness probes and
     /// by `serve` at start-up.
     public func quickCheck() async throws -> Bool {

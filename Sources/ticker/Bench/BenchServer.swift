@@ -37,7 +37,7 @@ final class BenchServer {
         if !FileManager.default.isExecutableFile(atPath: process.executableURL!.path) {
             process.executableURL = Bundle.main.executableURL
         }
-        process.arguments = ["serve", "--workers", "\(workers)", "--log-level", "warning"]
+        process.arguments = ["serve", "--workers", "\(workers)", "--log-level", "warning", "--port", "0"]
         var env = ProcessInfo.processInfo.environment
         env["TICKER_DATA_DIR"] = data.path
         env["TICKER_DAGS"] = dags.path

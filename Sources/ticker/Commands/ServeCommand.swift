@@ -1,9 +1,12 @@
 import ArgumentParser
 import Foundation
 import Logging
+import Metrics
+import Prometheus
 import ServiceLifecycle
 import TickerCore
 import TickerEngine
+import TickerHTTP
 import TickerISIN
 import TickerStore
 
@@ -19,6 +22,12 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Option(help: "Seconds running attempts may finish after SIGTERM (env TICKER_DRAIN_TIMEOUT, default 30).")
     var drainTimeout: Int?
+
+    @Option(help: "Address the HTTP server listens on (env TICKER_HTTP_HOST, default 127.0.0.1).")
+    var host: String?
+
+    @Option(help: "HTTP port; 0 picks a free one (env TICKER_HTTP_PORT, default 8080).")
+    var port: Int?
 
     @Flag(help: "Do not materialize slots (a worker-only process).")
     var noScheduler = false
@@ -42,15 +51,37 @@ struct ServeCommand: AsyncParsableCommand {
         config.logRetention = .seconds(settings.reader.int(forKey: "log.retention.days", default: 30) * 86_400)
         guard config.workerSlots > 0 else { throw ValidationError("--workers must be at least 1") }
         let logger = Logger(label: "ticker")
-        let isin = try ISINPipeline.open(DataDirectory(path: settings.dataDir))
+        let metrics = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: metrics))
+        let directory = DataDirectory(path: settings.dataDir)
+        let isin = try ISINPipeline.open(directory)
         let deadline = SnapshotDeadlineWatch(
             store: isin.store,
             deadline: SnapshotDeadline(limit: .seconds(settings.reader.int(forKey: "isin.deadline.hours", default: 26) * 3600)),
             logger: logger)
+        let web = WebServer.make(
+            host: host ?? settings.reader.string(forKey: "http.host", default: "127.0.0.1"),
+            port: port ?? settings.reader.int(forKey: "http.port", default: 8080),
+            routes: OperationsRoutes(readiness: try readiness(directory, isin: isin, config: config), metrics: metrics),
+            logger: logger)
         let server = TickerServer(
             dataDirectory: settings.dataDir, dagsFolder: settings.dagsDir, registry: .ticker(isin: isin), engine: config,
-            services: [BackgroundService(name: "isin-deadline") { await deadline.run() }],
+            services: [BackgroundService(name: "isin-deadline") { await deadline.run() }, web],
             logger: logger)
         try await server.run()
+    }
+
+    /// Ready when both databases answer with their current schema and, in a scheduling process,
+    /// the scheduler loop is passing.
+    private func readiness(_ directory: DataDirectory, isin: ISINPipeline, config: EngineConfiguration) throws -> Readiness {
+        let store = try directory.openStore()
+        var checks: [Readiness.Check] = [
+            .database("database", isReady: { try await store.isReady() }),
+        ]
+        if let isinStore = isin.store as? SQLiteISINStore {
+            checks.append(.database("isin database", isReady: { try await isinStore.isReady() }))
+        }
+        if config.runsScheduler { checks.append(.scheduler(config.schedulerBeat)) }
+        return Readiness(checks: checks)
     }
 }

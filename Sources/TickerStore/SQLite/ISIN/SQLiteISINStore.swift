@@ -16,6 +16,11 @@ public final class SQLiteISINStore: ISINStore {
         pool = try OpenDatabase.pool(
             path: path, migrator: ISINSchema.migrator, busyTimeout: 30, pragmas: ["PRAGMA cache_size = -32768"])
     }
+
+    /// Whether the database answers and has every migration of this version.
+    public func isReady() async throws -> Bool {
+        try await pool.read { db in try ISINSchema.migrator.hasCompletedMigrations(db) }
+    }
 }
 
 extension Row {
