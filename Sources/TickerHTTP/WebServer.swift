@@ -8,6 +8,8 @@ public enum WebServer {
     /// bound once it listens, which is how tests and operators learn a port chosen by the system.
     public static func make(host: String, port: Int, routes: OperationsRoutes, logger: Logger) -> some Service {
         let router = Router()
+        // Request counts and durations by route (`hb_requests`, `http_server_request_duration`).
+        router.add(middleware: MetricsMiddleware())
         routes.add(to: router)
         return Application(
             router: router,

@@ -15,6 +15,13 @@ struct OperationsEndpointTests {
     @Test("alive, ready once the scheduler passes, metrics in Prometheus text")
     func probesAndMetrics() async throws {
         let harness = try TickerHarness()
+        try harness.writeDag("tick", """
+            dag: tick
+            schedule: {every: 1s}
+            tasks:
+              first: {operator: noop}
+              second: {operator: noop, depends_on: first}
+            """)
         try harness.startServer()
         let base = try await harness.httpAddress()
         let health = try await get(base + "/healthz")
@@ -28,6 +35,13 @@ struct OperationsEndpointTests {
             return metrics.contains("ticker_isin_snapshot_age_seconds")
         }
         #expect(metrics.contains("# TYPE ticker_isin_snapshot_deadline_missed gauge"), "\(metrics)")
+        try await harness.waitUntil("the engine's metrics are exported") {
+            metrics = try await get(base + "/metrics").body
+            return metrics.contains("ticker_attempts_total{state=\"succeeded\"}") && metrics.contains("ticker_tick_lateness_seconds_count")
+        }
+        #expect(metrics.contains("ticker_slots_total{decision=\"started\"}"), "\(metrics)")
+        #expect(metrics.contains("ticker_attempt_duration_seconds_bucket"), "\(metrics)")
+        #expect(metrics.contains("http_server_request_duration_bucket{http_route=\"/readyz\""), "\(metrics)")
         let missing = try await get(base + "/nope")
         #expect(missing.status == 404)
         _ = try await harness.stopServer()

@@ -21,6 +21,7 @@ struct SchedulerLoop: Sendable {
             var wait = pollInterval
             do {
                 let report = try await store.materializeDueSlots(now: Date())
+                EngineMetrics.recorded(report)
                 if report.runsStarted > 0 { onRunsStarted() }
                 if report.runsCancelled > 0 { onRunsCancelled() }
                 if report.slotsRecorded > 0 {

@@ -63,7 +63,10 @@ final class WorkerPool: Sendable {
         let log = outbox.log(for: id)
         running.withLock { running in
             let task = Task { [self] in
+                EngineMetrics.started(claim)
+                let started = ContinuousClock.now
                 let end = await runner.run(claim, log: log) { [self] in self.stopReason(id) }
+                EngineMetrics.ended(claim, end, after: ContinuousClock.now - started)
                 await outbox.submit(AttemptResult(attemptID: id, end: end))
                 self.running.withLock { _ = $0.removeValue(forKey: id) }
                 bell.ring()

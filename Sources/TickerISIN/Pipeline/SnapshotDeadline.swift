@@ -35,8 +35,8 @@ public struct SnapshotDeadline: Sendable, Hashable {
 /// missed: once when it happens, then once an hour while it lasts, so that an alert on the log
 /// fires without flooding it.
 ///
-/// Metrics: `ticker_isin_snapshot_age_seconds` (gauge) and `ticker_isin_snapshot_deadline_missed`
-/// (gauge, 1 while missed).
+/// Metrics: `ticker_isin_snapshot_age_seconds` (gauge), `ticker_isin_snapshot_deadline_missed`
+/// (gauge, 1 while missed) and `ticker_isin_snapshot_instruments` (the current snapshot's size).
 public struct SnapshotDeadlineWatch: Sendable {
     public var store: any ISINStore
     public var deadline: SnapshotDeadline
@@ -60,11 +60,13 @@ public struct SnapshotDeadlineWatch: Sendable {
         let started = now()
         let age = Gauge(label: "ticker_isin_snapshot_age_seconds")
         let missed = Gauge(label: "ticker_isin_snapshot_deadline_missed")
+        let size = Gauge(label: "ticker_isin_snapshot_instruments")
         var lastAlert: Date?
         while !Task.isCancelled {
             do {
                 let status = deadline.status(lastConfirmed: try await store.lastConfirmedCurrent(), watchingSince: started, now: now())
                 age.record(status.age)
+                if let current = try await store.currentSnapshot() { size.record(current.counts.valid) }
                 missed.record(status.missed ? 1 : 0)
                 if status.missed, lastAlert.map({ now().timeIntervalSince($0) >= repeatEvery }) ?? true {
                     lastAlert = now()
