@@ -35,7 +35,7 @@ extension IsinCommand {
 
         func run() async throws {
             let format = try listFormat()
-            guard let shrink = ISINParameters.share(.string(maxShrink)) ?? Double(maxShrink).flatMap({ ISINParameters.share(.number($0)) }) else {
+            guard let shrink = ISINParameters.share(.string(maxShrink)) else {
                 throw ValidationError("--max-shrink must be a share such as 0.1 or 10%")
             }
             let runtime = try await Runtime.open(global, syncDags: false)

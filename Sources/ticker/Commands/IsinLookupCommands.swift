@@ -151,8 +151,7 @@ struct InstrumentHistoryView: Encodable {
             } else if version.changed.isEmpty {
                 what = "listed again"
             } else {
-                let before = versions[index - 1].attributes.attributes
-                what = version.changed.map { "\($0): \(before.quoted($0)) → \(version.attributes.attributes.quoted($0))" }.joined(separator: "; ")
+                what = version.attributes.attributes.changes(from: versions[index - 1].attributes.attributes)
             }
             Swift.print("    #\(version.fromSnapshot)  \(version.since.iso)  \(what)")
             if let until = version.untilSnapshot, index == versions.count - 1 || versions[index + 1].fromSnapshot != until {

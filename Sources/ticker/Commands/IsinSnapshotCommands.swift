@@ -189,10 +189,7 @@ enum DiffLine {
         case .removed: return "- \(entry.isin)  \(entry.before?.name ?? "")"
         case .changed:
             guard let before = entry.before, let after = entry.after else { return "~ \(entry.isin)" }
-            let fields = after.changedFields(from: before).map { field in
-                "\(field): \(before.quoted(field)) → \(after.quoted(field))"
-            }
-            return "~ \(entry.isin)  " + fields.joined(separator: "; ")
+            return "~ \(entry.isin)  " + after.changes(from: before)
         }
     }
 
@@ -212,8 +209,14 @@ enum DiffLine {
 }
 
 extension InstrumentAttributes {
+    /// `name: "Apple Inc." → "Apple Incorporated"; currency: …`, for each field that differs from
+    /// `before`: how `diff` and `show` word a change.
+    func changes(from before: InstrumentAttributes) -> String {
+        changedFields(from: before).map { "\($0): \(before.quoted($0)) → \(quoted($0))" }.joined(separator: "; ")
+    }
+
     /// The field's value as text shows it: quoted, or `none`.
-    func quoted(_ field: String) -> String {
+    private func quoted(_ field: String) -> String {
         let text: String? = switch field {
         case "name": name
         case "cfi": cfi

@@ -63,11 +63,12 @@ enum ISINParameters {
         return Int64(text).flatMap { $0 > 0 ? $0 : nil }
     }
 
-    /// A share such as `0.1` or `"10%"`, between 0 and 1.
+    /// A share such as `0.1`, `"0.1"` or `"10%"`, between 0 and 1.
     static func share(_ value: JSONValue) -> Double? {
         if let number = value.numberValue { return (0...1).contains(number) ? number : nil }
-        guard let text = value.stringValue?.trimmingCharacters(in: .whitespaces), text.hasSuffix("%"),
-              let percent = Double(text.dropLast()), (0...100).contains(percent) else { return nil }
+        guard let text = value.stringValue?.trimmingCharacters(in: .whitespaces) else { return nil }
+        if let number = Double(text) { return (0...1).contains(number) ? number : nil }
+        guard text.hasSuffix("%"), let percent = Double(text.dropLast()), (0...100).contains(percent) else { return nil }
         return percent / 100
     }
 }
