@@ -32,6 +32,10 @@ let package = Package(
         .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-openapi-generator", from: "1.14.3"),
+        .package(url: "https://github.com/apple/swift-openapi-runtime", from: "1.13.4"),
+        .package(url: "https://github.com/hummingbird-project/swift-openapi-hummingbird", from: "2.1.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         // Pure domain: schedules, DAG model, state machines, policies. Foundation only, no I/O.
@@ -74,11 +78,22 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        // The web layer: operations endpoints now; API, UI and TLS to come.
+        // The REST API's types and server protocol, generated from openapi/ticker.yaml.
+        .target(
+            name: "TickerAPI",
+            dependencies: [.product(name: "OpenAPIRuntime", package: "swift-openapi-runtime")],
+            swiftSettings: strict,
+            plugins: [.plugin(name: "OpenAPIGenerator", package: "swift-openapi-generator")]
+        ),
+        // The web layer: the API's handlers, the UI, authentication, operations endpoints.
         .target(
             name: "TickerHTTP",
             dependencies: [
-                "TickerStore", "TickerEngine",
+                "TickerCore", "TickerStore", "TickerEngine", "TickerISIN", "TickerAPI",
+                .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
+                .product(name: "OpenAPIHummingbird", package: "swift-openapi-hummingbird"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -112,6 +127,10 @@ let package = Package(
                 "TickerISIN", "TickerStore", "TickerTestSupport",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]
+        ),
+        .testTarget(
+            name: "TickerHTTPTests",
+            dependencies: ["TickerHTTP", .product(name: "PropertyBased", package: "swift-property-based")]
         ),
         .testTarget(name: "TickerEngineTests", dependencies: ["TickerCore", "TickerStore", "TickerEngine", "TickerTestSupport"]),
         // What several test targets share: starting the python3 fixture servers.

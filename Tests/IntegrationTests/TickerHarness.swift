@@ -37,8 +37,11 @@ final class TickerHarness: @unchecked Sendable {
         try yaml.write(to: dagsDir.appendingPathComponent("\(name).yaml"), atomically: true, encoding: .utf8)
     }
 
+    /// Settings for the server and the CLI on top of the harness's own, such as `TICKER_API_PUBLIC_ISINS`.
+    var settings: [String: String] = [:]
+
     var environment: [String: String] {
-        var env = ProcessInfo.processInfo.environment
+        var env = ProcessInfo.processInfo.environment.merging(settings) { _, setting in setting }
         env["TICKER_DATA_DIR"] = dataDir.path
         env["TICKER_DAGS"] = dagsDir.path
         env["TICKER_LOG_LEVEL"] = "debug"

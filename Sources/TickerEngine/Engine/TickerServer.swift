@@ -20,14 +20,15 @@ public struct TickerServer: Sendable {
     public var registry: OperatorRegistry
     public var codeDags: [DagDefinition]
     public var engine: EngineConfiguration
-    /// More services to run beside the engine, stopped with it on SIGTERM.
-    public var services: [any Service]
+    /// More services to run beside the engine, stopped with it on SIGTERM; they are made once the
+    /// store is open, from the store and the engine (an HTTP API reads the one and wakes the other).
+    public var services: @Sendable (Serving) throws -> [any Service]
     public var logger: Logger
 
     public init(
         dataDirectory: String = ".ticker", dagsFolder: String = "dags", registry: OperatorRegistry = .builtIn,
         codeDags: [DagDefinition] = [], engine: EngineConfiguration = EngineConfiguration(),
-        services: [any Service] = [], logger: Logger = Logger(label: "ticker")
+        services: @escaping @Sendable (Serving) throws -> [any Service] = { _ in [] }, logger: Logger = Logger(label: "ticker")
     ) {
         self.services = services
         self.dataDirectory = dataDirectory
@@ -61,10 +62,18 @@ public struct TickerServer: Sendable {
             metadata: ["data_dir": "\(directory.url.path)", "dags": "\(folder.path)", "workers": "\(self.engine.workerSlots)"])
         let group = ServiceGroup(
             configuration: .init(
-                services: [.init(service: engine), .init(service: sync)] + services.map { .init(service: $0) },
+                services: [.init(service: engine), .init(service: sync)]
+                    + (try services(Serving(store: store, engine: engine))).map { .init(service: $0) },
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
         try await group.run()
         withExtendedLifetime(lock) {}
     }
+}
+
+/// What a running server hands to the services it runs beside the engine.
+public struct Serving: Sendable {
+    /// The store the engine uses, opened and checked.
+    public let store: SQLiteStore
+    public let engine: Engine
 }

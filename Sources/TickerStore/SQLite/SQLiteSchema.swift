@@ -8,6 +8,9 @@ enum SQLiteSchema {
         migrator.registerMigration("v1") { db in
             try db.execute(sql: v1)
         }
+        migrator.registerMigration("v2-api-tokens") { db in
+            try db.execute(sql: v2)
+        }
         return migrator
     }
 
@@ -95,5 +98,19 @@ enum SQLiteSchema {
             text TEXT NOT NULL
         );
         CREATE INDEX attempt_logs_by_attempt ON attempt_logs(attempt_id, id);
+        """
+
+    /// API tokens, found by the SHA-256 of the presented secret. AUTOINCREMENT: a revoked
+    /// token's id is never reused, so audit records that name an id stay unambiguous.
+    private static let v2 = """
+        CREATE TABLE api_tokens (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            name TEXT NOT NULL,
+            role TEXT NOT NULL CHECK (role IN ('viewer', 'operator', 'admin')),
+            secret_hash BLOB NOT NULL UNIQUE,
+            created_at INTEGER NOT NULL,
+            last_used_at INTEGER,
+            revoked_at INTEGER
+        );
         """
 }

@@ -47,8 +47,8 @@ struct DagsCommand: AsyncParsableCommand {
             print("DAG \(def.id)\(record.paused ? " (paused)" : "")\(record.active ? "" : " (inactive: file removed)")")
             if let description = def.description { print("  \(description)") }
             print("  from:      \(def.origin)")
-            print("  schedule:  \(DagSummary.describe(def.schedule) ?? "none (trigger only)")")
-            print("  misfire:   \(DagSummary.describe(def.misfire)), grace \(DurationText.format(def.misfireGrace))")
+            print("  schedule:  \(def.schedule?.summary ?? "none (trigger only)")")
+            print("  misfire:   \(def.misfire.summary), grace \(DurationText.format(def.misfireGrace))")
             print("  overlap:   \(def.overlap.rawValue), max_active_runs \(def.maxActiveRuns)")
             if let timeout = def.runTimeout { print("  run_timeout: \(DurationText.format(timeout))") }
             if !next.isEmpty { print("  next slots: " + next.map { $0.iso(in: zone) }.joined(separator: ", ")) }

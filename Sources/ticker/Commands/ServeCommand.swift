@@ -59,16 +59,30 @@ struct ServeCommand: AsyncParsableCommand {
             store: isin.store,
             deadline: SnapshotDeadline(limit: .seconds(settings.reader.int(forKey: "isin.deadline.hours", default: 26) * 3600)),
             logger: logger)
-        let web = WebServer.make(
+        let http = HTTPSettings(
             host: host ?? settings.reader.string(forKey: "http.host", default: "127.0.0.1"),
             port: port ?? settings.reader.int(forKey: "http.port", default: 8080),
-            routes: OperationsRoutes(readiness: try readiness(directory, isin: isin, config: config), metrics: metrics),
-            logger: logger)
+            policy: AccessPolicy(publicISINs: settings.reader.bool(forKey: "api.public_isins", default: false)))
+        let readiness = try readiness(directory, isin: isin, config: config)
         let server = TickerServer(
             dataDirectory: settings.dataDir, dagsFolder: settings.dagsDir, registry: .ticker(isin: isin), engine: config,
-            services: [BackgroundService(name: "isin-deadline") { await deadline.run() }, web],
+            services: { serving in
+                let api = APIRoutes(
+                    scheduler: serving.store, tokens: serving.store, isins: isin.store, policy: http.policy,
+                    wake: { serving.engine.poke() }, logger: logger)
+                let web = try WebServer.make(
+                    host: http.host, port: http.port, operations: OperationsRoutes(readiness: readiness, metrics: metrics),
+                    api: api, ui: try UIRoutes(api: api), logger: logger)
+                return [BackgroundService(name: "isin-deadline") { await deadline.run() }, web]
+            },
             logger: logger)
         try await server.run()
+    }
+
+    private struct HTTPSettings: Sendable {
+        var host: String
+        var port: Int
+        var policy: AccessPolicy
     }
 
     /// Ready when both databases answer with their current schema and, in a scheduling process,

@@ -25,25 +25,9 @@ struct DagSummary: Encodable {
     init(_ record: DagRecord, lastRun: RunRecord?) {
         id = record.id
         state = !record.active ? "inactive" : (record.paused ? "paused" : "active")
-        schedule = Self.describe(record.definition.schedule)
+        schedule = record.definition.schedule?.summary
         nextSlot = record.paused ? nil : record.nextSlotAt
         self.lastRun = lastRun.map { LastRun(id: $0.id, state: $0.state.rawValue, slot: $0.slotAt) }
-    }
-
-    static func describe(_ spec: ScheduleSpec?) -> String? {
-        guard let spec else { return nil }
-        switch spec.rule {
-        case .cron(let expression): return "cron \(expression) \(spec.timeZone)"
-        case .interval(let every, _): return "every \(DurationText.format(every))"
-        }
-    }
-
-    static func describe(_ policy: MisfirePolicy) -> String {
-        switch policy {
-        case .skip: "skip"
-        case .latestOnce: "latest_once"
-        case .all(let cap): "all (cap \(cap))"
-        }
     }
 }
 
@@ -85,8 +69,8 @@ struct DagDetail: Encodable {
         paused = record.paused
         active = record.active
         origin = def.origin
-        schedule = DagSummary.describe(def.schedule)
-        misfire = DagSummary.describe(def.misfire)
+        schedule = def.schedule?.summary
+        misfire = def.misfire.summary
         overlap = def.overlap.rawValue
         maxActiveRuns = def.maxActiveRuns
         self.nextFires = nextFires

@@ -1,0 +1,40 @@
+import Foundation
+import Hummingbird
+import Logging
+import OpenAPIHummingbird
+import OpenAPIRuntime
+import TickerAPI
+import TickerStore
+
+/// The REST API of `openapi/ticker.yaml`, mounted under `/api/v1`.
+public struct APIRoutes: Sendable {
+    let service: APIService
+    let policy: AccessPolicy
+    let logger: Logger
+
+    public init(
+        scheduler: any SchedulerStore, tokens: any APITokenStore, isins: any ISINStore, policy: AccessPolicy,
+        wake: @escaping @Sendable () -> Void, logger: Logger
+    ) {
+        let authenticator = Authenticator(store: tokens)
+        service = APIService(
+            scheduler: scheduler, tokens: tokens, authenticator: authenticator, isins: isins, buckets: ISINBuckets(store: isins),
+            wake: wake, now: { Date() })
+        self.policy = policy
+        self.logger = logger
+    }
+
+    public func add<Context: RequestContext>(to router: Router<Context>) throws {
+        let transport = RecordingTransport(router: router)
+        try service.registerHandlers(
+            on: transport, serverURL: URL(string: "/api/v1")!,
+            configuration: Configuration(dateTranscoder: APIDates(), jsonEncodingOptions: [.sortedKeys, .withoutEscapingSlashes]),
+            middlewares: [
+                ProblemMiddleware(logger: logger),
+                AuthMiddleware(policy: policy, authenticator: service.authenticator),
+                TimeoutMiddleware(timeout: .seconds(30)),
+                EmptyBodyMiddleware(),
+            ])
+        transport.addMethodNotAllowed()
+    }
+}

@@ -1,0 +1,46 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import OpenAPIHummingbird
+import OpenAPIRuntime
+
+/// Registers the generated operations on a router and answers 405 with an `Allow` header for
+/// the other methods on the same paths, as HTTP requires: a client that sends DELETE where only
+/// GET exists learns that the resource exists but not that verb.
+///
+/// The paths and methods come from the generated code itself, so the 405s follow the spec.
+final class RecordingTransport<Context: RequestContext>: ServerTransport, @unchecked Sendable {
+    // Written only while handlers are registered, before the server starts; read right after.
+    private(set) var methodsByPath: [String: Set<HTTPRequest.Method>] = [:]
+    private var order: [String] = []
+    let router: Router<Context>
+
+    init(router: Router<Context>) {
+        self.router = router
+    }
+
+    func register(
+        _ handler: @escaping @Sendable (HTTPRequest, HTTPBody?, ServerRequestMetadata) async throws -> (HTTPResponse, HTTPBody?),
+        method: HTTPRequest.Method, path: String
+    ) throws {
+        try router.register(handler, method: method, path: path)
+        if methodsByPath[path] == nil { order.append(path) }
+        methodsByPath[path, default: []].insert(method)
+    }
+
+    /// Adds the 405 routes; call after every operation is registered.
+    func addMethodNotAllowed() {
+        let all: [HTTPRequest.Method] = [.get, .post, .put, .patch, .delete, .options, .trace, HTTPRequest.Method("QUERY")!]
+        for path in order {
+            let allowed = methodsByPath[path] ?? []
+            let allow = all.filter(allowed.contains).map(\.rawValue).joined(separator: ", ")
+            for method in all where !allowed.contains(method) {
+                router.on(RouterPath(path), method: method) { request, _ in
+                    var response = Problem(kind: .methodNotAllowed, detail: "\(request.method) is not allowed here; use \(allow)").response
+                    response.headers[.allow] = allow
+                    return response
+                }
+            }
+        }
+    }
+}
