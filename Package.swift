@@ -23,6 +23,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
@@ -40,13 +41,16 @@ let package = Package(
     targets: [
         // Pure domain: schedules, DAG model, state machines, policies. Foundation only, no I/O.
         .target(name: "TickerCore", swiftSettings: strict),
-        // Storage protocols and the SQLite implementation.
+        // Storage protocols and their SQLite (embedded) and PostgreSQL (several nodes) implementations.
         .target(
             name: "TickerStore",
             dependencies: [
                 "TickerCore",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
             ],
             swiftSettings: strict
         ),
@@ -120,21 +124,30 @@ let package = Package(
             name: "TickerCoreTests",
             dependencies: ["TickerCore", .product(name: "PropertyBased", package: "swift-property-based")]
         ),
-        .testTarget(name: "TickerStoreTests", dependencies: ["TickerCore", "TickerStore"]),
+        .testTarget(
+            name: "TickerStoreTests",
+            dependencies: [
+                "TickerCore", "TickerStore", .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
         .testTarget(
             name: "TickerISINTests",
             dependencies: [
-                "TickerISIN", "TickerStore", "TickerTestSupport",
+                "TickerCore", "TickerISIN", "TickerStore", "TickerTestSupport",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]
         ),
         .testTarget(
             name: "TickerHTTPTests",
-            dependencies: ["TickerHTTP", .product(name: "PropertyBased", package: "swift-property-based")]
+            dependencies: [
+                "TickerHTTP", "TickerStore", .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ]
         ),
         .testTarget(name: "TickerEngineTests", dependencies: ["TickerCore", "TickerStore", "TickerEngine", "TickerTestSupport"]),
         // What several test targets share: starting the python3 fixture servers.
         .target(name: "TickerTestSupport", path: "Tests/TickerTestSupport"),
-        .testTarget(name: "IntegrationTests", dependencies: ["TickerCore", "TickerStore"]),
+        .testTarget(
+            name: "IntegrationTests", dependencies: ["TickerCore", "TickerStore", .product(name: "Logging", package: "swift-log")]),
     ]
 )

@@ -7,6 +7,10 @@ import TickerCore
 /// The rules (which slots run, retries, trigger rules) live in `TickerCore`; implementations load
 /// state, call those pure functions and write the result, so SQLite and PostgreSQL behave the same.
 public protocol SchedulerStore: Sendable {
+    /// Whether the database answers and has every migration of this version: what a readiness
+    /// probe asks, cheaply, many times a minute.
+    func isReady() async throws -> Bool
+
     // MARK: DAGs
 
     /// Stores new and changed definitions; with `deactivateOthers`, DAGs not listed are marked
@@ -62,6 +66,8 @@ public protocol SchedulerStore: Sendable {
     func run(_ id: Int64) async throws -> RunDetail?
     func runs(dagID: String, slotsFrom: Date, through: Date) async throws -> [RunRecord]
     func lastRun(dagID: String) async throws -> RunRecord?
+    /// Work waiting across the whole cluster, for metrics.
+    func queueDepth(now: Date) async throws -> QueueDepth
     /// Every attempt of the DAG's runs, oldest first (for audits and benchmarks).
     func attempts(dagID: String) async throws -> [AttemptRecord]
 }

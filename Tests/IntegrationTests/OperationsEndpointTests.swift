@@ -38,9 +38,12 @@ struct OperationsEndpointTests {
         try await harness.waitUntil("the engine's metrics are exported") {
             metrics = try await get(base + "/metrics").body
             return metrics.contains("ticker_attempts_total{state=\"succeeded\"}") && metrics.contains("ticker_tick_lateness_seconds_count")
+                && metrics.contains("ticker_runs_ended_total{state=\"succeeded\"}")
         }
         #expect(metrics.contains("ticker_slots_total{decision=\"started\"}"), "\(metrics)")
         #expect(metrics.contains("ticker_attempt_duration_seconds_bucket"), "\(metrics)")
+        #expect(metrics.contains("# TYPE ticker_queue_depth gauge"), "\(metrics)")
+        #expect(metrics.contains("ticker_attempts_running"), "\(metrics)")
         #expect(metrics.contains("http_server_request_duration_bucket{http_route=\"/readyz\""), "\(metrics)")
         let missing = try await get(base + "/nope")
         #expect(missing.status == 404)

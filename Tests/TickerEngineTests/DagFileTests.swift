@@ -568,7 +568,7 @@ private let documentedExample = documentedYAML.first ?? ""
     }
 
     @Test func randomBytesAndMutationsNeverCrash() {
-        var generator = SplitMix(seed: 2026)
+        var generator = SeededGenerator(seed: 2026)
         for _ in 0..<150 {
             let bytes = (0..<Int.random(in: 0...200, using: &generator)).map { _ in UInt8.random(in: 0...255, using: &generator) }
             _ = fileProblems(String(decoding: bytes, as: UTF8.self))
@@ -668,15 +668,3 @@ private let documentedExample = documentedYAML.first ?? ""
     }
 }
 
-/// A small seeded generator, so the fuzz cases are the same on every run.
-private struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TickerCore
 import TickerISIN
 
 @Suite("FIRDS reader")
@@ -254,7 +255,7 @@ struct FIRDSReaderTests {
 
     /// Random rows, written by the fixture and read back in random chunk sizes.
     @Test func roundTrip() {
-        var random = DelimitedReaderTests.SeededGenerator(state: 0x4649_5244_53)
+        var random = SeededGenerator(seed: 0x4649_5244_53)
         let pieces = ["a", "Z", "9", " ", "&", "<", ">", "\"", "'", "]]>", "é", "€", "𝄞", "&amp;", "\t", "US0378331005"]
         func text() -> String {
             let value = (0..<Int.random(in: 1...5, using: &random)).map { _ in pieces.randomElement(using: &random)! }.joined()

@@ -3,12 +3,13 @@ import Testing
 import TickerCore
 import TickerStore
 
-/// The behaviour every `SchedulerStore` must have. Each test takes a fresh store.
-@Suite("Scheduler store contract (SQLite)")
+/// The behaviour every `SchedulerStore` must have, checked on SQLite and on PostgreSQL. Each test
+/// takes a fresh store (a new database on the test cluster for PostgreSQL).
+@Suite("Scheduler store contract")
 struct SchedulerStoreContractTests {
-    @Test("a new DAG's watermark is its next fire time; a due slot becomes one running run with ready roots")
-    func materialize() async throws {
-        try await withSQLiteStore { store in
+    @Test("a new DAG's watermark is its next fire time; a due slot becomes one running run with ready roots", arguments: StoreKind.available)
+    func materialize(_ kind: StoreKind) async throws {
+        try await withStore(kind) { store in
             _ = try await store.syncDags([everyMinute()], deactivateOthers: true, now: minutes(0.5))
             #expect(try await store.nextDueSlot() == minutes(1))
             let report = try await store.materializeDueSlots(now: minutes(1))
@@ -23,9 +24,9 @@ struct SchedulerStoreContractTests {
         }
     }
 
-    @Test("claim, succeed, and the run succeeds")
-    func happyPath() async throws {
-        try await withSQLiteStore { store in
+    @Test("claim, succeed, and the run succeeds", arguments: StoreKind.available)
+    func happyPath(_ kind: StoreKind) async throws {
+        try await withStore(kind) { store in
             _ = try await store.syncDags([everyMinute()], deactivateOthers: true, now: minutes(0))
             _ = try await store.materializeDueSlots(now: minutes(1))
             let claims = try await store.claim(owner: "w", limit: 10, lease: .seconds(15), now: minutes(1))
@@ -39,14 +40,17 @@ struct SchedulerStoreContractTests {
         }
     }
 
-    @Test("a failed attempt is retried after its backoff, then fails for good")
-    func retry() async throws {
+    @Test("a failed attempt is retried after its backoff, then fails for good", arguments: StoreKind.available)
+    func retry(_ kind: StoreKind) async throws {
         let task = TaskDefinition(id: "t", operatorName: "noop", retry: RetryPolicy(maxAttempts: 2, backoff: .fixed(delay: .seconds(20)), jitter: false))
-        try await withSQLiteStore { store in
+        try await withStore(kind) { store in
             _ = try await store.syncDags([everyMinute(tasks: [task])], deactivateOthers: true, now: minutes(0))
             _ = try await store.materializeDueSlots(now: minutes(1))
+            #expect(try await store.queueDepth(now: minutes(1)) == QueueDepth(readyTasks: 1, delayedTasks: 0, queuedRuns: 0, runningAttempts: 0))
             let first = try await store.claim(owner: "w", limit: 1, lease: .seconds(15), now: minutes(1))[0]
+            #expect(try await store.queueDepth(now: minutes(1)) == QueueDepth(readyTasks: 0, delayedTasks: 0, queuedRuns: 0, runningAttempts: 1))
             _ = try await store.finish([AttemptResult(attemptID: first.attemptID, end: .failed(error: "boom"))], logs: [], now: minutes(1))
+            #expect(try await store.queueDepth(now: minutes(1)) == QueueDepth(readyTasks: 0, delayedTasks: 1, queuedRuns: 0, runningAttempts: 0))
             #expect(try await store.claim(owner: "w", limit: 1, lease: .seconds(15), now: minutes(1).addingTimeInterval(10)).isEmpty)
             let second = try await store.claim(owner: "w", limit: 1, lease: .seconds(15), now: minutes(1).addingTimeInterval(21))
             #expect(second.map(\.number) == [2])
@@ -58,9 +62,9 @@ struct SchedulerStoreContractTests {
         }
     }
 
-    @Test("an expired lease is lost, the task runs again, and the stale holder cannot write")
-    func fencing() async throws {
-        try await withSQLiteStore { store in
+    @Test("an expired lease is lost, the task runs again, and the stale holder cannot write", arguments: StoreKind.available)
+    func fencing(_ kind: StoreKind) async throws {
+        try await withStore(kind) { store in
             _ = try await store.syncDags([everyMinute()], deactivateOthers: true, now: minutes(0))
             _ = try await store.materializeDueSlots(now: minutes(1))
             let stale = try await store.claim(owner: "dead", limit: 1, lease: .seconds(15), now: minutes(1))[0]
@@ -79,9 +83,9 @@ struct SchedulerStoreContractTests {
         }
     }
 
-    @Test("after downtime, latest_once records every missed slot and runs only the newest")
-    func misfireLatestOnce() async throws {
-        try await withSQLiteStore { store in
+    @Test("after downtime, latest_once records every missed slot and runs only the newest", arguments: StoreKind.available)
+    func misfireLatestOnce(_ kind: StoreKind) async throws {
+        try await withStore(kind) { store in
             _ = try await store.syncDags([everyMinute()], deactivateOthers: true, now: minutes(0))
             let report = try await store.materializeDueSlots(now: minutes(10).addingTimeInterval(45))
             #expect(report.slotsRecorded == 10)
@@ -93,9 +97,9 @@ struct SchedulerStoreContractTests {
         }
     }
 
-    @Test("overlap skip records the slot as skipped_overlap while a run is active")
-    func overlapSkip() async throws {
-        try await withSQLiteStore { store in
+    @Test("overlap skip records the slot as skipped_overlap while a run is active", arguments: StoreKind.available)
+    func overlapSkip(_ kind: StoreKind) async throws {
+        try await withStore(kind) { store in
             _ = try await store.syncDags([everyMinute()], deactivateOthers: true, now: minutes(0))
             _ = try await store.materializeDueSlots(now: minutes(1))
             _ = try await store.materializeDueSlots(now: minutes(2))
@@ -104,14 +108,15 @@ struct SchedulerStoreContractTests {
         }
     }
 
-    @Test("buffer_one starts the queued run when the active one ends")
-    func bufferOne() async throws {
-        try await withSQLiteStore { store in
+    @Test("buffer_one starts the queued run when the active one ends", arguments: StoreKind.available)
+    func bufferOne(_ kind: StoreKind) async throws {
+        try await withStore(kind) { store in
             _ = try await store.syncDags([everyMinute(overlap: .bufferOne)], deactivateOthers: true, now: minutes(0))
             _ = try await store.materializeDueSlots(now: minutes(1))
             _ = try await store.materializeDueSlots(now: minutes(2))
             _ = try await store.materializeDueSlots(now: minutes(3))
             #expect(try await store.runs(RunFilter(dagID: "m")).map(\.state) == [.skippedOverlap, .queued, .running])
+            #expect(try await store.queueDepth(now: minutes(3)).queuedRuns == 1)
             let claim = try await store.claim(owner: "w", limit: 5, lease: .seconds(15), now: minutes(3))
             #expect(claim.count == 1)
             _ = try await store.finish([AttemptResult(attemptID: claim[0].attemptID, end: .succeeded(output: nil))], logs: [], now: minutes(3))
@@ -119,9 +124,9 @@ struct SchedulerStoreContractTests {
         }
     }
 
-    @Test("cancel_other cancels the active run; its worker learns it at the next heartbeat")
-    func cancelOther() async throws {
-        try await withSQLiteStore { store in
+    @Test("cancel_other cancels the active run; its worker learns it at the next heartbeat", arguments: StoreKind.available)
+    func cancelOther(_ kind: StoreKind) async throws {
+        try await withStore(kind) { store in
             _ = try await store.syncDags([everyMinute(overlap: .cancelOther)], deactivateOthers: true, now: minutes(0))
             _ = try await store.materializeDueSlots(now: minutes(1))
             let claim = try await store.claim(owner: "w", limit: 1, lease: .seconds(15), now: minutes(1))[0]
@@ -134,9 +139,9 @@ struct SchedulerStoreContractTests {
         }
     }
 
-    @Test("backfill creates runs only for slots without one, and they run one after another")
-    func backfill() async throws {
-        try await withSQLiteStore { store in
+    @Test("backfill creates runs only for slots without one, and they run one after another", arguments: StoreKind.available)
+    func backfill(_ kind: StoreKind) async throws {
+        try await withStore(kind) { store in
             _ = try await store.syncDags([everyMinute()], deactivateOthers: true, now: minutes(0))
             _ = try await store.materializeDueSlots(now: minutes(1))
             let created = try await store.backfill(dagID: "m", from: minutes(-3), to: minutes(1), now: minutes(1.5))
@@ -147,9 +152,9 @@ struct SchedulerStoreContractTests {
         }
     }
 
-    @Test("a manual trigger queues behind an active run and starts after it")
-    func trigger() async throws {
-        try await withSQLiteStore { store in
+    @Test("a manual trigger queues behind an active run and starts after it", arguments: StoreKind.available)
+    func trigger(_ kind: StoreKind) async throws {
+        try await withStore(kind) { store in
             _ = try await store.syncDags([everyMinute()], deactivateOthers: true, now: minutes(0))
             let first = try await store.trigger(dagID: "m", conf: .object(["k": .string("v")]), now: minutes(0.1))
             #expect(first.state == .running)
@@ -160,9 +165,9 @@ struct SchedulerStoreContractTests {
         }
     }
 
-    @Test("a run past its run timeout fails and its tasks are cancelled")
-    func runTimeout() async throws {
-        try await withSQLiteStore { store in
+    @Test("a run past its run timeout fails and its tasks are cancelled", arguments: StoreKind.available)
+    func runTimeout(_ kind: StoreKind) async throws {
+        try await withStore(kind) { store in
             _ = try await store.syncDags([everyMinute(runTimeout: .seconds(30))], deactivateOthers: true, now: minutes(0))
             _ = try await store.materializeDueSlots(now: minutes(1))
             #expect(try await store.timeOutRuns(now: minutes(1.4)) == 0)
@@ -173,9 +178,9 @@ struct SchedulerStoreContractTests {
         }
     }
 
-    @Test("a paused DAG has no slots; unpausing resumes from the next fire after now")
-    func pause() async throws {
-        try await withSQLiteStore { store in
+    @Test("a paused DAG has no slots; unpausing resumes from the next fire after now", arguments: StoreKind.available)
+    func pause(_ kind: StoreKind) async throws {
+        try await withStore(kind) { store in
             _ = try await store.syncDags([everyMinute()], deactivateOthers: true, now: minutes(0))
             try await store.setPaused("m", true, now: minutes(0.5))
             #expect(try await store.nextDueSlot() == nil)
@@ -188,9 +193,9 @@ struct SchedulerStoreContractTests {
         }
     }
 
-    @Test("attempts of a previous process are abandoned as lost and retried")
-    func abandon() async throws {
-        try await withSQLiteStore { store in
+    @Test("attempts of a previous process are abandoned as lost and retried", arguments: StoreKind.available)
+    func abandon(_ kind: StoreKind) async throws {
+        try await withStore(kind) { store in
             _ = try await store.syncDags([everyMinute()], deactivateOthers: true, now: minutes(0))
             _ = try await store.materializeDueSlots(now: minutes(1))
             _ = try await store.claim(owner: "before-crash", limit: 1, lease: .seconds(15), now: minutes(1))
@@ -200,9 +205,9 @@ struct SchedulerStoreContractTests {
         }
     }
 
-    @Test("a changed definition keeps running runs on their version; removed DAGs are deactivated")
-    func versions() async throws {
-        try await withSQLiteStore { store in
+    @Test("a changed definition keeps running runs on their version; removed DAGs are deactivated", arguments: StoreKind.available)
+    func versions(_ kind: StoreKind) async throws {
+        try await withStore(kind) { store in
             _ = try await store.syncDags([everyMinute()], deactivateOthers: true, now: minutes(0))
             _ = try await store.materializeDueSlots(now: minutes(1))
             var changed = everyMinute()
@@ -218,9 +223,9 @@ struct SchedulerStoreContractTests {
         }
     }
 
-    @Test("logs are appended in order and pruned after retention")
-    func logs() async throws {
-        try await withSQLiteStore { store in
+    @Test("logs are appended in order and pruned after retention", arguments: StoreKind.available)
+    func logs(_ kind: StoreKind) async throws {
+        try await withStore(kind) { store in
             _ = try await store.syncDags([everyMinute()], deactivateOthers: true, now: minutes(0))
             _ = try await store.materializeDueSlots(now: minutes(1))
             let claim = try await store.claim(owner: "w", limit: 1, lease: .seconds(15), now: minutes(1))[0]
@@ -234,6 +239,28 @@ struct SchedulerStoreContractTests {
             _ = try await store.finish([AttemptResult(attemptID: claim.attemptID, end: .succeeded(output: nil))], logs: [], now: minutes(2))
             #expect(try await store.pruneLogs(endedBefore: minutes(1)) == 0)
             #expect(try await store.pruneLogs(endedBefore: minutes(3)) == 2)
+        }
+    }
+}
+
+@Suite("API token store contract")
+struct APITokenStoreContractTests {
+    @Test("tokens are found by their secret's hash only, listed oldest first, and revoked once", arguments: StoreKind.available)
+    func tokens(_ kind: StoreKind) async throws {
+        try await withStore(kind) { store in
+            let hash = Array(repeating: UInt8(7), count: 32)
+            let made = try await store.createToken(name: "ci", role: .operator, secretHash: hash, now: minutes(0))
+            let other = try await store.createToken(name: "admin", role: .admin, secretHash: Array(repeating: 9, count: 32), now: minutes(1))
+            #expect(made.id < other.id)
+            #expect(try await store.token(secretHash: hash) == made)
+            #expect(try await store.token(secretHash: Array(repeating: 8, count: 32)) == nil)
+            try await store.touchToken(made.id, now: minutes(2))
+            #expect(try await store.revokeToken(made.id, now: minutes(3)))
+            #expect(try await store.revokeToken(made.id, now: minutes(4)))
+            #expect(try await store.revokeToken(999, now: minutes(4)) == false)
+            let listed = try await store.tokens()
+            #expect(listed.map(\.name) == ["ci", "admin"])
+            #expect(listed[0].lastUsedAt == minutes(2) && listed[0].revokedAt == minutes(3))
         }
     }
 }

@@ -45,6 +45,17 @@ public struct AttemptHistory: Sendable, Hashable {
         self.failures = failures
         self.lost = lost
     }
+
+    /// The history with `end` counted: failures and timeouts as failures, lease losses as lost.
+    public func counting(_ end: AttemptEnd) -> AttemptHistory {
+        var history = self
+        switch end {
+        case .failed, .timedOut: history.failures += 1
+        case .lost: history.lost += 1
+        default: break
+        }
+        return history
+    }
 }
 
 /// The task's next state after an attempt ended.

@@ -16,6 +16,9 @@ import TickerStore
 /// ```
 public struct TickerServer: Sendable {
     public var dataDirectory: String
+    /// A PostgreSQL URL: scheduling state lives there, shared with the other nodes that name it.
+    /// Nil keeps it in the data directory's SQLite database, owned by this process alone.
+    public var database: String?
     public var dagsFolder: String
     public var registry: OperatorRegistry
     public var codeDags: [DagDefinition]
@@ -26,12 +29,13 @@ public struct TickerServer: Sendable {
     public var logger: Logger
 
     public init(
-        dataDirectory: String = ".ticker", dagsFolder: String = "dags", registry: OperatorRegistry = .builtIn,
+        dataDirectory: String = ".ticker", database: String? = nil, dagsFolder: String = "dags", registry: OperatorRegistry = .builtIn,
         codeDags: [DagDefinition] = [], engine: EngineConfiguration = EngineConfiguration(),
         services: @escaping @Sendable (Serving) throws -> [any Service] = { _ in [] }, logger: Logger = Logger(label: "ticker")
     ) {
         self.services = services
         self.dataDirectory = dataDirectory
+        self.database = database
         self.dagsFolder = dagsFolder
         self.registry = registry
         self.codeDags = codeDags
@@ -45,8 +49,23 @@ public struct TickerServer: Sendable {
         let directory = DataDirectory(path: dataDirectory)
         try directory.prepare()
         let lock = try directory.lockForServing()
-        let store = try SQLiteStore(path: directory.databasePath)
-        guard try await store.quickCheck() else { throw StoreError.notADatabase(path: directory.databasePath) }
+        guard let database else {
+            let store = try SQLiteStore(path: directory.databasePath)
+            guard try await store.quickCheck() else { throw StoreError.notADatabase(path: directory.databasePath) }
+            try await run(store: store, exclusive: true, directory: directory)
+            return withExtendedLifetime(lock) {}
+        }
+        let store = try PostgresStore(url: database, logger: logger)
+        // The pool runs beside the service group and stops after it, so that draining attempts
+        // can still record their results.
+        let pool = Task { await store.run() }
+        defer { pool.cancel() }
+        try await store.migrate()
+        try await run(store: store, exclusive: false, directory: directory)
+        withExtendedLifetime(lock) {}
+    }
+
+    private func run(store: any ServingStore, exclusive: Bool, directory: DataDirectory) async throws {
         for dag in codeDags {
             let problems = dag.validate()
             guard problems.isEmpty else {
@@ -56,24 +75,31 @@ public struct TickerServer: Sendable {
         let folder = URL(fileURLWithPath: dagsFolder, isDirectory: true)
         let sync = DagFolderSync(folder: folder, registry: registry, codeDags: codeDags, store: store, logger: logger)
         try await sync.syncOnce()
-        let engine = Engine(store: store, registry: registry, config: engine, logger: logger)
+        var config = engine
+        config.exclusiveStore = exclusive
+        let engine = Engine(store: store, registry: registry, config: config, logger: logger)
         logger.info(
             "ticker serving",
-            metadata: ["data_dir": "\(directory.url.path)", "dags": "\(folder.path)", "workers": "\(self.engine.workerSlots)"])
+            metadata: [
+                "data_dir": "\(directory.url.path)", "dags": "\(folder.path)", "workers": "\(config.workerSlots)",
+                "database": "\((store as? PostgresStore)?.displayName ?? directory.databasePath)",
+            ])
         let group = ServiceGroup(
             configuration: .init(
-                services: [.init(service: engine), .init(service: sync)]
+                services: [.init(service: engine), .init(service: sync), .init(service: QueueGauges(store: store, logger: logger))]
                     + (try services(Serving(store: store, engine: engine))).map { .init(service: $0) },
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
         try await group.run()
-        withExtendedLifetime(lock) {}
     }
 }
+
+/// What a server's store offers: scheduling state and API tokens.
+public typealias ServingStore = SchedulerStore & APITokenStore
 
 /// What a running server hands to the services it runs beside the engine.
 public struct Serving: Sendable {
     /// The store the engine uses, opened and checked.
-    public let store: SQLiteStore
+    public let store: any ServingStore
     public let engine: Engine
 }

@@ -25,6 +25,9 @@ public struct APIRoutes: Sendable {
     }
 
     public func add<Context: RequestContext>(to router: Router<Context>) throws {
+        router.add(
+            middleware: ISINLookupReplay(
+                cache: SnapshotCache(store: service.isins), policy: policy, authenticator: service.authenticator))
         let transport = RecordingTransport(router: router)
         try service.registerHandlers(
             on: transport, serverURL: URL(string: "/api/v1")!,

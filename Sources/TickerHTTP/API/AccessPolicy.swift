@@ -42,16 +42,22 @@ struct AuthMiddleware: ServerMiddleware {
         guard let header = request.headerFields[.authorization] else {
             throw Problem(kind: .unauthorized, detail: "send `Authorization: Bearer <token>`; make one with `ticker admin create-token`")
         }
-        let parts = header.split(separator: " ", maxSplits: 1)
-        guard parts.count == 2, parts[0].lowercased() == "bearer" else {
+        guard let secret = Self.bearer(header) else {
             throw Problem(kind: .unauthorized, detail: "the Authorization header must be `Bearer <token>`")
         }
-        let token = try await authenticator.authenticate(bearer: String(parts[1]).trimmingCharacters(in: .whitespaces))
+        let token = try await authenticator.authenticate(bearer: secret)
         guard token.role >= required else {
             throw Problem(
                 kind: .forbidden,
                 detail: "\(operationID) needs the \(required.rawValue) role; token '\(token.name)' has \(token.role.rawValue)")
         }
         return try await next(request, body, metadata)
+    }
+
+    /// The token of an `Authorization: Bearer <token>` header.
+    static func bearer(_ header: String) -> String? {
+        let parts = header.split(separator: " ", maxSplits: 1)
+        guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
+        return String(parts[1]).trimmingCharacters(in: .whitespaces)
     }
 }

@@ -82,6 +82,25 @@ public enum FinishOutcome: Sendable, Hashable {
     case stale
 }
 
+/// Work waiting, counted across every node that shares the store.
+public struct QueueDepth: Sendable, Hashable {
+    /// Tasks a worker may claim now.
+    public var readyTasks: Int
+    /// Tasks waiting out a retry delay.
+    public var delayedTasks: Int
+    /// Runs waiting for their DAG's concurrency limit.
+    public var queuedRuns: Int
+    /// Attempts holding a lease.
+    public var runningAttempts: Int
+
+    public init(readyTasks: Int, delayedTasks: Int, queuedRuns: Int, runningAttempts: Int) {
+        self.readyTasks = readyTasks
+        self.delayedTasks = delayedTasks
+        self.queuedRuns = queuedRuns
+        self.runningAttempts = runningAttempts
+    }
+}
+
 /// A piece of an attempt's log.
 public struct LogChunk: Sendable, Hashable {
     public var attemptID: Int64
@@ -116,6 +135,26 @@ public struct MaterializeReport: Sendable, Hashable {
     /// Runs cancelled by `cancel_other`; their attempts must be told to stop.
     public var runsCancelled = 0
     public init() {}
+}
+
+extension MaterializeReport {
+    /// Counts a slot recorded with `decision`.
+    mutating func record(_ decision: SlotDecision) {
+        slotsRecorded += 1
+        switch decision {
+        case .start: runsStarted += 1
+        case .queue: runsQueued += 1
+        case .skipMisfire, .skipOverlap: skipped += 1
+        }
+    }
+}
+
+extension AttemptEnd {
+    /// A succeeded attempt's output as stored (JSON text); nil otherwise.
+    var storedOutput: String? {
+        guard case .succeeded(let value) = self else { return nil }
+        return value?.encodedString()
+    }
 }
 
 /// Filters for listing runs, newest first, paged by id.

@@ -103,15 +103,9 @@ extension SQLiteStore {
         let dagID: String = row[6]
         let dag = try definitions.definition(row[7], in: db).definition
         guard let task = dag.task(taskID) else { return .stale }
-        var history = AttemptHistory(failures: row[4], lost: row[5])
-        switch result.end {
-        case .failed, .timedOut: history.failures += 1
-        case .lost: history.lost += 1
-        default: break
-        }
+        let history = AttemptHistory(failures: row[4], lost: row[5]).counting(result.end)
         let next = task.transition(after: result.end, history: history, now: now, unit: Double.random(in: 0..<1))
-        var output: String?
-        if case .succeeded(let value) = result.end { output = value?.encodedString() }
+        let output = result.end.storedOutput
         try db.cachedExecute(
             """
             UPDATE task_instances SET state = ?, not_before = ?, failures = ?, lost = ?, output = ?, error = ?,

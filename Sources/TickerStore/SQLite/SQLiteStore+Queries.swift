@@ -65,6 +65,22 @@ extension SQLiteStore {
         }
     }
 
+    /// Each count is one scan of a partial index, so sampling stays cheap however long the
+    /// history grows.
+    public func queueDepth(now: Date) async throws -> QueueDepth {
+        try await pool.read { db in
+            func count(_ sql: String, _ arguments: StatementArguments = []) throws -> Int {
+                try Int.fetchOne(db, sql: sql, arguments: arguments) ?? 0
+            }
+            let ready = try count("SELECT COUNT(*) FROM task_instances WHERE state = 'ready' AND not_before <= ?", [now.millis])
+            let allReady = try count("SELECT COUNT(*) FROM task_instances WHERE state = 'ready'")
+            return QueueDepth(
+                readyTasks: ready, delayedTasks: allReady - ready,
+                queuedRuns: try count("SELECT COUNT(*) FROM runs WHERE state = 'queued'"),
+                runningAttempts: try count("SELECT COUNT(*) FROM attempts WHERE state = 'running'"))
+        }
+    }
+
     public func attempts(dagID: String) async throws -> [AttemptRecord] {
         try await pool.read { db in
             try Row.fetchAll(

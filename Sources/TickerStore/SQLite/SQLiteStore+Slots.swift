@@ -56,13 +56,7 @@ extension SQLiteStore {
             let inserted = try insertRun(
                 db, dag: dag, versionID: versionID, slot: slot, kind: .scheduled, state: decision.runState,
                 reason: decision.reason, conf: .object([:]), now: now)
-            guard inserted != nil else { continue }
-            report.slotsRecorded += 1
-            switch decision {
-            case .start: report.runsStarted += 1
-            case .queue: report.runsQueued += 1
-            case .skipMisfire, .skipOverlap: report.skipped += 1
-            }
+            if inserted != nil { report.record(decision) }
         }
         let next = schedule.nextFire(after: slots[slots.count - 1])
         try db.execute(sql: "UPDATE dags SET next_slot_at = ? WHERE id = ?", arguments: [next?.millis, id])
@@ -93,6 +87,7 @@ extension SQLiteStore {
             ])
         guard db.changesCount == 1 else { return nil }
         let runID = db.lastInsertedRowID
+        if state.isFinal { RunMetrics.runEnded(state, in: db) }
         if state == .running { try startRun(db, runID: runID, dag: dag.definition, now: now) }
         return runID
     }
@@ -114,6 +109,7 @@ extension SQLiteStore {
         try db.cachedExecute(
             "UPDATE runs SET state = ?, reason = COALESCE(?, reason), ended_at = ? WHERE id = ? AND state IN ('queued', 'running')",
             [state.rawValue, reason, now.millis, runID])
+        if db.changesCount == 1 { RunMetrics.runEnded(state, in: db) }
         try startQueuedRuns(db, dagID: dagID, now: now)
     }
 

@@ -47,6 +47,17 @@ final class DefinitionCache: Sendable {
         entries.withLock { $0[versionID] = compiled }
         return compiled
     }
+
+    /// The same for stores that read asynchronously: `load` returns the definition's JSON.
+    func definition(_ versionID: Int64, load: () async throws -> String?) async throws -> CompiledDag {
+        if let hit = entries.withLock({ $0[versionID] }) { return hit }
+        guard let text = try await load() else {
+            throw StoreError.invalidArgument("DAG version \(versionID) is missing from the database")
+        }
+        let compiled = try CompiledDag(json: text)
+        entries.withLock { $0[versionID] = compiled }
+        return compiled
+    }
 }
 
 /// A definition with its schedule compiled once.

@@ -16,14 +16,18 @@ struct BenchCommand: AsyncParsableCommand {
             M4 seconds from a kill -9 of the server to the interrupted attempt running again.
             I1 `ticker isin import` of a generated --isin-rows list: wall time and peak RSS, for the
                first import and for a day's update (1% renamed, 0.5% removed, 0.5% added).
+            H1 GET /api/v1/isins/{isin} under wrk (-t2, --connections) on 127.0.0.1, public ISIN
+               mode, over a 100,000-instrument snapshot: requests/s, p50 and p99, median of 3 runs.
             Each runs the real `ticker serve` as a child process; see docs/benchmarks.md.
             """)
 
     @Flag(help: "Print JSON.") var json = false
     @Option(help: "M1 duration in seconds.") var duration = 60
-    @Option(help: "Comma-separated subset of m1,m1k,m2,m3,m4,i1.") var only = "m1,m1k,m2,m3,m4,i1"
+    @Option(help: "Comma-separated subset of m1,m1k,m2,m3,m4,i1,h1.") var only = "m1,m1k,m2,m3,m4,i1,h1"
     @Option(help: "I1 list size.") var isinRows = 1_000_000
     @Option(help: "Worker slots of the server under test.") var workers = 32
+    @Option(help: "H1 concurrent connections.") var connections = 64
+    @Option(help: "H1 seconds per wrk run.") var httpSeconds = 15
 
     func run() async throws {
         let selected = Set(only.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() })
@@ -34,6 +38,9 @@ struct BenchCommand: AsyncParsableCommand {
         if selected.contains("m3") { report.m3 = try await NoopThroughput(workers: workers).run() }
         if selected.contains("m4") { report.m4 = try await CrashRecovery(workers: workers).run() }
         if selected.contains("i1") { report.i1 = try await ISINImportBench(rows: isinRows).run() }
+        if selected.contains("h1") {
+            report.h1 = try await HTTPLookupBench(rows: 100_000, connections: connections, seconds: httpSeconds, repeats: 3).run()
+        }
         if json { return try printJSON(report) }
         report.printText()
     }
@@ -47,6 +54,7 @@ struct BenchReport: Encodable {
     var m3: NoopThroughput.Result?
     var m4: CrashRecovery.Result?
     var i1: ISINImportBench.Result?
+    var h1: HTTPLookupBench.Result?
 
     struct Machine: Encodable {
         var cores = ProcessInfo.processInfo.activeProcessorCount
@@ -66,6 +74,10 @@ struct BenchReport: Encodable {
         if let i1 {
             print("I1  import of \(i1.rows) rows (\(fmt(i1.fileMB)) MB): \(fmt(i1.firstSeconds)) s, peak RSS \(fmt(i1.firstPeakRSSMB)) MB, \(fmt(i1.rowsPerSecond)) rows/s; "
                 + "update: \(fmt(i1.updateSeconds)) s, peak RSS \(fmt(i1.updatePeakRSSMB)) MB")
+        }
+        if let h1 {
+            print("H1  GET /api/v1/isins/{isin}, \(h1.connections) connections: \(fmt(h1.requestsPerSecond)) req/s, p50 \(fmt(h1.p50Ms)) ms, p99 \(fmt(h1.p99Ms)) ms "
+                + "(runs: \(h1.runs.map { fmt($0.requestsPerSecond) }.joined(separator: ", ")) req/s)")
         }
     }
 

@@ -31,14 +31,15 @@ final class BenchServer {
 
     func openStore() throws -> SQLiteStore { try DataDirectory(path: data.path).openStore() }
 
-    func start() throws {
+    /// Starts `ticker serve`; `arguments` and `environment` come on top of the benchmark's own.
+    func start(arguments: [String] = [], environment: [String: String] = [:]) throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: ProcessInfo.processInfo.arguments[0]).resolvingSymlinksInPath()
         if !FileManager.default.isExecutableFile(atPath: process.executableURL!.path) {
             process.executableURL = Bundle.main.executableURL
         }
-        process.arguments = ["serve", "--workers", "\(workers)", "--log-level", "warning", "--port", "0"]
-        var env = ProcessInfo.processInfo.environment
+        process.arguments = ["serve", "--workers", "\(workers)", "--log-level", "warning", "--port", "0"] + arguments
+        var env = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         env["TICKER_DATA_DIR"] = data.path
         env["TICKER_DAGS"] = dags.path
         process.environment = env
@@ -47,6 +48,9 @@ final class BenchServer {
         try process.run()
         self.process = process
     }
+
+    /// What the server has logged so far.
+    func log() throws -> String { try String(contentsOf: logFile(), encoding: .utf8) }
 
     private func logFile() throws -> URL {
         let url = root.appendingPathComponent("serve.log")

@@ -29,6 +29,12 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "HTTP port; 0 picks a free one (env TICKER_HTTP_PORT, default 8080).")
     var port: Int?
 
+    @Option(
+        help: ArgumentHelp(
+            "PostgreSQL URL shared by several nodes, postgres://user:password@host:5432/database (env TICKER_DB).",
+            discussion: "Without it, scheduling state lives in the data directory's SQLite database."))
+    var db: String?
+
     @Flag(help: "Do not materialize slots (a worker-only process).")
     var noScheduler = false
 
@@ -63,10 +69,13 @@ struct ServeCommand: AsyncParsableCommand {
             host: host ?? settings.reader.string(forKey: "http.host", default: "127.0.0.1"),
             port: port ?? settings.reader.int(forKey: "http.port", default: 8080),
             policy: AccessPolicy(publicISINs: settings.reader.bool(forKey: "api.public_isins", default: false)))
-        let readiness = try readiness(directory, isin: isin, config: config)
+        let database = db ?? settings.reader.string(forKey: "db", isSecret: true)
+        let engineConfig = config
         let server = TickerServer(
-            dataDirectory: settings.dataDir, dagsFolder: settings.dagsDir, registry: .ticker(isin: isin), engine: config,
+            dataDirectory: settings.dataDir, database: database, dagsFolder: settings.dagsDir, registry: .ticker(isin: isin),
+            engine: engineConfig,
             services: { serving in
+                let readiness = readiness(serving.store, isin: isin, config: engineConfig)
                 let api = APIRoutes(
                     scheduler: serving.store, tokens: serving.store, isins: isin.store, policy: http.policy,
                     wake: { serving.engine.poke() }, logger: logger)
@@ -87,8 +96,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     /// Ready when both databases answer with their current schema and, in a scheduling process,
     /// the scheduler loop is passing.
-    private func readiness(_ directory: DataDirectory, isin: ISINPipeline, config: EngineConfiguration) throws -> Readiness {
-        let store = try directory.openStore()
+    private func readiness(_ store: any SchedulerStore, isin: ISINPipeline, config: EngineConfiguration) -> Readiness {
         var checks: [Readiness.Check] = [
             .database("database", isReady: { try await store.isReady() }),
         ]
