@@ -13,7 +13,7 @@ struct Ticker: AsyncParsableCommand {
         subcommands: [
             ServeCommand.self, DagsCommand.self, TriggerCommand.self, PauseCommand.self, UnpauseCommand.self,
             RunsCommand.self, LogsCommand.self, BackfillCommand.self, NextCommand.self, WhyCommand.self,
-            IsinCommand.self, AdminCommand.self, BenchCommand.self,
+            IsinCommand.self, AdminCommand.self, BenchCommand.self, ChaosCommand.self,
         ]
     )
 

@@ -266,7 +266,8 @@ struct HTTPLimitTests {
             let start = ContinuousClock.now
             task.cancel()
             await #expect(throws: CancellationError.self) { try await task.value }
-            #expect(ContinuousClock.now - start < .seconds(2))
+            // The response would take an hour; a loaded 2-core CI machine needs slack above 2 s.
+            #expect(ContinuousClock.now - start < .seconds(10))
         }
     }
 

@@ -41,6 +41,11 @@ public final class Engine: Service, Sendable {
         workers.bell.ring()
     }
 
+    /// Another node made tasks ready: idle workers look for them now instead of at their next poll.
+    public func workArrived() {
+        workers.bell.ring()
+    }
+
     public func run() async throws {
         if config.exclusiveStore {
             let orphans = try await store.abandonAttempts(notOwnedBy: owner, now: Date())

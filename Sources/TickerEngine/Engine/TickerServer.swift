@@ -52,7 +52,7 @@ public struct TickerServer: Sendable {
         guard let database else {
             let store = try SQLiteStore(path: directory.databasePath)
             guard try await store.quickCheck() else { throw StoreError.notADatabase(path: directory.databasePath) }
-            try await run(store: store, exclusive: true, directory: directory)
+            try await run(store: store, exclusive: true, directory: directory) { _ in [] }
             return withExtendedLifetime(lock) {}
         }
         let store = try PostgresStore(url: database, logger: logger)
@@ -61,11 +61,15 @@ public struct TickerServer: Sendable {
         let pool = Task { await store.run() }
         defer { pool.cancel() }
         try await store.migrate()
-        try await run(store: store, exclusive: false, directory: directory)
+        try await run(store: store, exclusive: false, directory: directory) { engine in
+            [BackgroundService(name: "work-notifications") { await store.listenForWork { engine.workArrived() } }]
+        }
         withExtendedLifetime(lock) {}
     }
 
-    private func run(store: any ServingStore, exclusive: Bool, directory: DataDirectory) async throws {
+    private func run(
+        store: any ServingStore, exclusive: Bool, directory: DataDirectory, storeServices: (Engine) -> [any Service]
+    ) async throws {
         for dag in codeDags {
             let problems = dag.validate()
             guard problems.isEmpty else {
@@ -87,6 +91,7 @@ public struct TickerServer: Sendable {
         let group = ServiceGroup(
             configuration: .init(
                 services: [.init(service: engine), .init(service: sync), .init(service: QueueGauges(store: store, logger: logger))]
+                    + storeServices(engine).map { .init(service: $0) }
                     + (try services(Serving(store: store, engine: engine))).map { .init(service: $0) },
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))

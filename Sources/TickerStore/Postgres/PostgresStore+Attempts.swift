@@ -131,6 +131,7 @@ extension PostgresStore {
                    current_attempt = NULL
             WHERE run_id = \(runID) AND task_id = \(taskID)
             """)
+        if next.state == .ready && (next.notBefore ?? now) <= now { tx.readiedWork = true }
         if next.state.isFinal {
             try await advanceRun(tx, runID: runID, dagID: dagID, dag: dag, now: now)
         }
@@ -146,6 +147,7 @@ extension PostgresStore {
             states[taskID] = TaskState(rawValue: state) ?? .failed
         }
         let changes = RunProgress(dag: dag).propagate(states)
+        tx.readiedWork = tx.readiedWork || changes.values.contains(.ready)
         for (taskID, state) in changes.sorted(by: { $0.key < $1.key }) {
             try await tx.execute(
                 "UPDATE task_instances SET state = \(state.rawValue), not_before = \(now.millis) WHERE run_id = \(runID) AND task_id = \(taskID)")

@@ -95,6 +95,7 @@ extension PostgresStore {
         let deadline = dag.runTimeout.map { now.millis + $0.millis }
         try await tx.execute("UPDATE runs SET state = 'running', started_at = \(now.millis), deadline_at = \(deadline) WHERE id = \(runID)")
         let initial = RunProgress(dag: dag).initialStates().sorted { $0.key < $1.key }
+        tx.readiedWork = tx.readiedWork || initial.contains { $0.value == .ready }
         try await tx.execute(
             """
             INSERT INTO task_instances (run_id, task_id, state, not_before)

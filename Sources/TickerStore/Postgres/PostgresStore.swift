@@ -71,6 +71,8 @@ public final class PostgresStore: SchedulerStore, Service {
                 let (result, ended) = try await client.withTransaction(logger: logger) { connection in
                     let tx = PostgresTransaction(connection: connection, logger: logger)
                     let result = try await body(tx)
+                    // Delivered at commit, and only then: listeners never chase work that was rolled back.
+                    if tx.readiedWork { try await tx.execute("SELECT pg_notify(\(Self.workChannel), '')") }
                     return (result, tx.endedRuns)
                 }
                 ended.forEach(RunMetrics.runEnded)
@@ -97,6 +99,27 @@ public final class PostgresStore: SchedulerStore, Service {
         }
     }
 
+    /// The channel on which a transaction that made tasks ready tells every node.
+    static let workChannel = "ticker_work"
+
+    /// Calls `wake` whenever a transaction on any node made tasks ready, until cancelled. After a
+    /// lost connection it listens again a second later; the workers' polling covers the gap.
+    public func listenForWork(_ wake: @escaping @Sendable () -> Void) async {
+        while !Task.isCancelled {
+            do {
+                try await client.withConnection { connection in
+                    try await connection.listen(on: Self.workChannel) { notifications in
+                        for try await _ in notifications { wake() }
+                    }
+                }
+            } catch {
+                guard !Task.isCancelled else { return }
+                logger.warning("listening for new work failed; polling until it is back", metadata: ["error": "\(PostgresStoreError(error))"])
+                try? await Task.sleep(for: .seconds(1))
+            }
+        }
+    }
+
     /// A DAG version's definition, decoded once per process (versions never change).
     func definition(_ versionID: Int64, in tx: PostgresTransaction) async throws -> CompiledDag {
         try await definitions.definition(versionID) {
@@ -111,6 +134,8 @@ final class PostgresTransaction {
     let logger: Logger
     /// Runs that reached a final state: counted in metrics after the commit.
     var endedRuns: [RunState] = []
+    /// Whether tasks became ready to claim: other nodes are notified at the commit.
+    var readiedWork = false
 
     init(connection: PostgresConnection, logger: Logger) {
         self.connection = connection

@@ -28,15 +28,21 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "Worker slots of the server under test.") var workers = 32
     @Option(help: "H1 concurrent connections.") var connections = 64
     @Option(help: "H1 seconds per wrk run.") var httpSeconds = 15
+    @Option(help: "Run M1-M4 on PostgreSQL: a server URL whose user may create databases (each benchmark makes its own and drops it).")
+    var db: String?
+    @Option(help: "Nodes sharing the PostgreSQL database in M1-M4 (with --db).") var nodes = 1
 
     func run() async throws {
         let selected = Set(only.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() })
+        guard nodes == 1 || db != nil else { throw ValidationError("--nodes needs --db: nodes share a PostgreSQL database") }
+        let target = BenchTarget(workers: workers, nodes: nodes, postgres: db)
         var report = BenchReport()
-        if selected.contains("m1") { report.m1 = try await TickLateness(duration: duration, killHalfway: false, workers: workers).run() }
-        if selected.contains("m1k") { report.m1k = try await TickLateness(duration: duration, killHalfway: true, workers: workers).run() }
-        if selected.contains("m2") { report.m2 = try await ChainOverhead(workers: workers).run() }
-        if selected.contains("m3") { report.m3 = try await NoopThroughput(workers: workers).run() }
-        if selected.contains("m4") { report.m4 = try await CrashRecovery(workers: workers).run() }
+        report.store = db == nil ? "sqlite" : "postgres, \(nodes) node(s)"
+        if selected.contains("m1") { report.m1 = try await TickLateness(duration: duration, killHalfway: false, target: target).run() }
+        if selected.contains("m1k") { report.m1k = try await TickLateness(duration: duration, killHalfway: true, target: target).run() }
+        if selected.contains("m2") { report.m2 = try await ChainOverhead(target: target).run() }
+        if selected.contains("m3") { report.m3 = try await NoopThroughput(target: target).run() }
+        if selected.contains("m4") { report.m4 = try await CrashRecovery(target: target).run() }
         if selected.contains("i1") { report.i1 = try await ISINImportBench(rows: isinRows).run() }
         if selected.contains("h1") {
             report.h1 = try await HTTPLookupBench(rows: 100_000, connections: connections, seconds: httpSeconds, repeats: 3).run()
@@ -46,8 +52,18 @@ struct BenchCommand: AsyncParsableCommand {
     }
 }
 
+/// What M1-M4 run on: one node on SQLite, or nodes sharing a PostgreSQL database.
+struct BenchTarget {
+    var workers: Int
+    var nodes = 1
+    var postgres: String?
+
+    func server() throws -> BenchServer { try BenchServer(workers: workers, nodes: nodes, postgres: postgres) }
+}
+
 struct BenchReport: Encodable {
     var machine = Machine()
+    var store = "sqlite"
     var m1: TickLateness.Result?
     var m1k: TickLateness.Result?
     var m2: ChainOverhead.Result?
@@ -63,7 +79,7 @@ struct BenchReport: Encodable {
     }
 
     func printText() {
-        print("machine: \(machine.cores) cores, \(String(format: "%.1f", machine.memoryGiB)) GiB, \(machine.os)")
+        print("machine: \(machine.cores) cores, \(String(format: "%.1f", machine.memoryGiB)) GiB, \(machine.os); store: \(store)")
         for (name, m) in [("M1 ", m1), ("M1k", m1k)] {
             guard let m else { continue }
             print("\(name) tick lateness ms: p50 \(fmt(m.latenessMs.p50)) p99 \(fmt(m.latenessMs.p99)) max \(fmt(m.latenessMs.max)); slots expected \(m.slotsExpected), recorded \(m.slotsRecorded), missed \(m.missed), duplicates \(m.duplicates), not run \(m.notRun)")
@@ -89,7 +105,7 @@ struct BenchReport: Encodable {
 struct TickLateness {
     let duration: Int
     let killHalfway: Bool
-    let workers: Int
+    let target: BenchTarget
 
     struct Result: Encodable {
         var schedules: Int
@@ -103,7 +119,7 @@ struct TickLateness {
     }
 
     func run() async throws -> Result {
-        let server = try BenchServer(workers: workers)
+        let server = try target.server()
         let ids = (0..<100).map { String(format: "tick_%03d", $0) }
         for id in ids {
             try server.writeDag(id, "dag: \(id)\nschedule: {every: 1s}\nmisfire: all\nmisfire_cap: 1000\noverlap: allow\nmax_active_runs: 100\ntasks:\n  t: {operator: noop}\n")
@@ -113,11 +129,11 @@ struct TickLateness {
         try await Task.sleep(for: half)
         if killHalfway {
             server.kill9()
-            try server.start()
+            try server.start(node: 0)
         }
         try await Task.sleep(for: half)
         await server.stop()
-        let store = try server.openStore()
+        let store = try await server.openStore()
         var lateness: [Double] = []
         var expected = 0, recorded = 0, missed = 0, duplicates = 0, notRun = 0
         for id in ids {
@@ -145,7 +161,7 @@ struct TickLateness {
 
 /// M2: a chain of 20 no-op tasks; the wall time of the chain divided by its 19 edges.
 struct ChainOverhead {
-    let workers: Int
+    let target: BenchTarget
 
     struct Result: Encodable {
         var tasks: Int
@@ -154,14 +170,14 @@ struct ChainOverhead {
     }
 
     func run() async throws -> Result {
-        let server = try BenchServer(workers: workers)
+        let server = try target.server()
         var yaml = "dag: chain\ntasks:\n"
         for i in 0..<20 {
             yaml += "  t\(i):\n    operator: noop\n" + (i > 0 ? "    depends_on: [t\(i - 1)]\n" : "")
         }
         try server.writeDag("chain", yaml)
         try server.start()
-        let store = try server.openStore()
+        let store = try await server.openStore()
         _ = try await server.wait(timeout: .seconds(30)) { try await store.dag("chain") != nil }
         var walls: [Double] = []
         for _ in 0..<3 {
@@ -180,7 +196,7 @@ struct ChainOverhead {
 
 /// M3: 10,000 no-op jobs queued at once; jobs per second from the first start to the last end.
 struct NoopThroughput {
-    let workers: Int
+    let target: BenchTarget
 
     struct Result: Encodable {
         var jobs: Int
@@ -189,11 +205,11 @@ struct NoopThroughput {
     }
 
     func run() async throws -> Result {
-        let server = try BenchServer(workers: workers)
+        let server = try target.server()
         let jobs = 10_000
         try server.writeDag("noop", "dag: noop\nschedule: {every: 1s}\npaused: true\noverlap: allow\nmax_active_runs: \(jobs)\ntasks:\n  t: {operator: noop}\n")
         try server.start()
-        let store = try server.openStore()
+        let store = try await server.openStore()
         _ = try await server.wait(timeout: .seconds(30)) { try await store.dag("noop") != nil }
         let now = Date()
         _ = try await store.backfill(dagID: "noop", from: now.addingTimeInterval(-Double(jobs) + 0.5), to: now, now: now)
@@ -212,23 +228,23 @@ struct NoopThroughput {
 /// M4: how long after a `kill -9` of the server does the attempt it was running run again?
 /// (The server is restarted at once, as a supervisor would.)
 struct CrashRecovery {
-    let workers: Int
+    let target: BenchTarget
 
     struct Result: Encodable {
         var seconds: Double
     }
 
     func run() async throws -> Result {
-        let server = try BenchServer(workers: workers)
+        let server = try target.server()
         try server.writeDag("slow", "dag: slow\ntasks:\n  t: {operator: shell, with: {command: \"sleep 3\"}}\n")
         try server.start()
-        let store = try server.openStore()
+        let store = try await server.openStore()
         _ = try await server.wait(timeout: .seconds(30)) { try await store.dag("slow") != nil }
         let run = try await store.trigger(dagID: "slow", conf: .object([:]), now: Date())
         _ = try await server.wait(timeout: .seconds(30)) { try await store.run(run.id)?.attempts.count == 1 }
         let killed = Date()
         server.kill9()
-        try server.start()
+        try server.start(node: 0)
         _ = try await server.wait(timeout: .seconds(120)) { try await store.run(run.id)?.attempts.count == 2 }
         let retried = try await store.run(run.id)?.attempts.last?.startedAt ?? Date()
         await server.stop()

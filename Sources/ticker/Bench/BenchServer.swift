@@ -1,27 +1,37 @@
 import Foundation
+import Logging
 import TickerStore
 
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// A temporary Ticker installation that runs the real `ticker serve` (this very binary) as a
-/// child process, so benchmarks measure exactly what an operator runs.
+/// A temporary Ticker installation that runs the real `ticker serve` (this very binary) as child
+/// processes, so benchmarks measure exactly what an operator runs: one node on SQLite, or
+/// `nodes` nodes sharing a PostgreSQL database made for the benchmark and dropped afterwards.
 final class BenchServer {
     let root: URL
     var dags: URL { root.appendingPathComponent("dags") }
-    var data: URL { root.appendingPathComponent("data") }
-    private var process: Process?
+    /// The first node's data directory.
+    var data: URL { dataDirectory(0) }
+    private var processes: [Process?]
     private let workers: Int
+    private let database: BenchDatabase?
+    private var pools: [Task<Void, Never>] = []
 
-    init(workers: Int) throws {
+    init(workers: Int, nodes: Int = 1, postgres: String? = nil) throws {
         self.workers = workers
-        root = FileManager.default.temporaryDirectory.appendingPathComponent("ticker-bench-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dags, withIntermediateDirectories: true)
+        processes = Array(repeating: nil, count: max(1, nodes))
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("ticker-bench-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: root.appendingPathComponent("dags"), withIntermediateDirectories: true)
+        self.root = root
+        database = try postgres.map { try BenchDatabase(server: $0) }
     }
 
     deinit {
-        if let process, process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        for process in processes { if let process, process.isRunning { kill(process.processIdentifier, SIGKILL) } }
+        pools.forEach { $0.cancel() }
+        database?.drop()
         try? FileManager.default.removeItem(at: root)
     }
 
@@ -29,10 +39,24 @@ final class BenchServer {
         try yaml.write(to: dags.appendingPathComponent("\(id).yaml"), atomically: true, encoding: .utf8)
     }
 
-    func openStore() throws -> SQLiteStore { try DataDirectory(path: data.path).openStore() }
+    private func dataDirectory(_ node: Int) -> URL { root.appendingPathComponent("data-\(node)") }
 
-    /// Starts `ticker serve`; `arguments` and `environment` come on top of the benchmark's own.
+    /// The store the nodes use, opened by this process (for PostgreSQL, with a pool of its own).
+    func openStore() async throws -> any SchedulerStore {
+        guard let database else { return try DataDirectory(path: data.path).openStore() }
+        let store = try PostgresStore(url: database.url, maxConnections: 2, logger: Logger(label: "bench") { _ in SwiftLogNoOpLogHandler() })
+        pools.append(Task { await store.run() })
+        try await store.migrate()
+        return store
+    }
+
+    /// Starts every node; `arguments` and `environment` come on top of the benchmark's own.
     func start(arguments: [String] = [], environment: [String: String] = [:]) throws {
+        for node in processes.indices { try start(node: node, arguments: arguments, environment: environment) }
+    }
+
+    /// Starts (or restarts) one node.
+    func start(node: Int, arguments: [String] = [], environment: [String: String] = [:]) throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: ProcessInfo.processInfo.arguments[0]).resolvingSymlinksInPath()
         if !FileManager.default.isExecutableFile(atPath: process.executableURL!.path) {
@@ -40,37 +64,40 @@ final class BenchServer {
         }
         process.arguments = ["serve", "--workers", "\(workers)", "--log-level", "warning", "--port", "0"] + arguments
         var env = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        env["TICKER_DATA_DIR"] = data.path
+        env["TICKER_DATA_DIR"] = dataDirectory(node).path
         env["TICKER_DAGS"] = dags.path
+        if let database { env["TICKER_DB"] = database.url }
         process.environment = env
         process.standardOutput = FileHandle.nullDevice
-        process.standardError = try FileHandle(forWritingTo: logFile())
+        process.standardError = try FileHandle(forWritingTo: logFile(node))
         try process.run()
-        self.process = process
+        processes[node] = process
     }
 
-    /// What the server has logged so far.
-    func log() throws -> String { try String(contentsOf: logFile(), encoding: .utf8) }
+    /// What the first node has logged so far.
+    func log() throws -> String { try String(contentsOf: logFile(0), encoding: .utf8) }
 
-    private func logFile() throws -> URL {
-        let url = root.appendingPathComponent("serve.log")
-        if !FileManager.default.fileExists(atPath: url.path) { FileManager.default.createFile(atPath: url.path, contents: nil) }
+    private func logFile(_ node: Int) throws -> URL {
+        let url = root.appendingPathComponent("serve-\(node).log")
+        if !FileManager.default.fileExists(atPath: url.path) { _ = FileManager.default.createFile(atPath: url.path, contents: nil) }
         return url
     }
 
-    func kill9() {
-        guard let process else { return }
+    /// `kill -9` of one node (the first by default).
+    func kill9(node: Int = 0) {
+        guard let process = processes[node] else { return }
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
     }
 
+    /// SIGTERM to every node, then waits for them to drain and exit.
     func stop() async {
-        guard let process, process.isRunning else { return }
-        kill(process.processIdentifier, SIGTERM)
-        while process.isRunning { try? await Task.sleep(for: .milliseconds(20)) }
+        let running = processes.compactMap { $0 }.filter(\.isRunning)
+        for process in running { kill(process.processIdentifier, SIGTERM) }
+        while running.contains(where: \.isRunning) { try? await Task.sleep(for: .milliseconds(20)) }
     }
 
-    /// Polls the store until `condition` holds or `timeout` passes.
+    /// Polls until `condition` holds or `timeout` passes.
     func wait(timeout: Duration, _ condition: () async throws -> Bool) async throws -> Bool {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
@@ -78,5 +105,37 @@ final class BenchServer {
             try await Task.sleep(for: .milliseconds(5))
         }
         return false
+    }
+}
+
+/// A database of its own on the PostgreSQL server a benchmark was given, dropped afterwards, so
+/// that a benchmark never touches the data of the database named in the URL.
+struct BenchDatabase {
+    let url: String
+    private let server: String
+    private let name = "ticker_bench_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
+
+    init(server: String) throws {
+        self.server = server
+        try Self.psql(server, "CREATE DATABASE \(name)")
+        var components = URLComponents(string: server)!
+        components.path = "/" + name
+        url = components.string!
+    }
+
+    func drop() {
+        try? Self.psql(server, "DROP DATABASE \(name) WITH (FORCE)")
+    }
+
+    private static func psql(_ url: String, _ sql: String) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["psql", url, "-v", "ON_ERROR_STOP=1", "-q", "-c", sql]
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw ChildRun.Failed(description: "psql could not run `\(sql)` on the given server (is psql installed, may the user create databases?)")
+        }
     }
 }

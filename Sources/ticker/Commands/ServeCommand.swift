@@ -29,12 +29,6 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "HTTP port; 0 picks a free one (env TICKER_HTTP_PORT, default 8080).")
     var port: Int?
 
-    @Option(
-        help: ArgumentHelp(
-            "PostgreSQL URL shared by several nodes, postgres://user:password@host:5432/database (env TICKER_DB).",
-            discussion: "Without it, scheduling state lives in the data directory's SQLite database."))
-    var db: String?
-
     @Flag(help: "Do not materialize slots (a worker-only process).")
     var noScheduler = false
 
@@ -69,10 +63,9 @@ struct ServeCommand: AsyncParsableCommand {
             host: host ?? settings.reader.string(forKey: "http.host", default: "127.0.0.1"),
             port: port ?? settings.reader.int(forKey: "http.port", default: 8080),
             policy: AccessPolicy(publicISINs: settings.reader.bool(forKey: "api.public_isins", default: false)))
-        let database = db ?? settings.reader.string(forKey: "db", isSecret: true)
         let engineConfig = config
         let server = TickerServer(
-            dataDirectory: settings.dataDir, database: database, dagsFolder: settings.dagsDir, registry: .ticker(isin: isin),
+            dataDirectory: settings.dataDir, database: settings.database, dagsFolder: settings.dagsDir, registry: .ticker(isin: isin),
             engine: engineConfig,
             services: { serving in
                 let readiness = readiness(serving.store, isin: isin, config: engineConfig)

@@ -20,12 +20,3 @@ extension OperatorRegistry {
     }
 }
 
-/// A loop that runs until graceful shutdown, as a service of the server's group.
-struct BackgroundService: Service {
-    let name: String
-    let body: @Sendable () async -> Void
-
-    func run() async throws {
-        await cancelWhenGracefulShutdown { await body() }
-    }
-}

@@ -8,7 +8,7 @@ import TickerStore
 /// What most commands need: settings, the opened store, and the DAG folder synced into it.
 struct Runtime {
     let settings: Settings
-    let store: SQLiteStore
+    let store: any ServingStore
     let isin: ISINPipeline
     let registry: OperatorRegistry
     let logger: Logger
@@ -18,11 +18,21 @@ struct Runtime {
         var logger = Logger(label: "ticker")
         logger.logLevel = settings.logLevel
         let directory = DataDirectory(path: settings.dataDir)
-        let store = try directory.openStore()
+        let store = try await openStore(settings, directory: directory, logger: logger)
         let isin = try ISINPipeline.open(directory)
         let runtime = Runtime(settings: settings, store: store, isin: isin, registry: .ticker(isin: isin), logger: logger)
         if syncDags { try await runtime.syncDagFolder() }
         return runtime
+    }
+
+    /// The shared PostgreSQL store when one is configured, else the data directory's SQLite one.
+    private static func openStore(_ settings: Settings, directory: DataDirectory, logger: Logger) async throws -> any ServingStore {
+        guard let url = settings.database else { return try directory.openStore() }
+        let store = try PostgresStore(url: url, maxConnections: 2, logger: logger)
+        // The pool lives as long as the command.
+        Task { await store.run() }
+        try await store.migrate()
+        return store
     }
 
     var dagFolder: URL { URL(fileURLWithPath: settings.dagsDir, isDirectory: true) }

@@ -17,6 +17,13 @@ struct GlobalOptions: ParsableArguments {
 
     @Option(name: .long, help: "trace, debug, info, notice, warning, error or critical (env TICKER_LOG_LEVEL).")
     var logLevel: String?
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "PostgreSQL URL that several nodes share, postgres://user:password@host:5432/database (env TICKER_DB).",
+            discussion: "Without it, scheduling state lives in the data directory's SQLite database."))
+    var db: String?
 }
 
 /// Settings after applying the precedence flags > TICKER_* environment > config file > defaults.
@@ -24,6 +31,8 @@ struct Settings: Sendable {
     var dataDir: String
     var dagsDir: String
     var logLevel: Logger.Level
+    /// The shared PostgreSQL database, when one is configured.
+    var database: String?
     var reader: ConfigReader
 
     static func resolve(_ options: GlobalOptions, extraFlags: [String: ConfigValue] = [:]) async throws -> Settings {
@@ -31,6 +40,7 @@ struct Settings: Sendable {
         if let v = options.dataDir { flags["data.dir"] = .init(.string(v), isSecret: false) }
         if let v = options.dags { flags["dags"] = .init(.string(v), isSecret: false) }
         if let v = options.logLevel { flags["log.level"] = .init(.string(v), isSecret: false) }
+        if let v = options.db { flags["db"] = .init(.string(v), isSecret: true) }
         let env = EnvironmentVariablesProvider().prefixKeys(with: ["ticker"])
         let envReader = ConfigReader(provider: env)
         let explicitFile = options.config ?? envReader.string(forKey: "config")
@@ -53,6 +63,7 @@ struct Settings: Sendable {
             dataDir: reader.string(forKey: "data.dir", default: ".ticker"),
             dagsDir: reader.string(forKey: "dags", default: "dags"),
             logLevel: level,
+            database: reader.string(forKey: "db", isSecret: true),
             reader: reader)
     }
 }
