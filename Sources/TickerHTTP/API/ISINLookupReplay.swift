@@ -29,8 +29,8 @@ struct ISINLookupReplay<Context: RequestContext>: RouterMiddleware {
         else {
             return try await next(request, context)
         }
-        let snapshot = try await cache.currentSnapshot()
-        if let replay = try await cache.value(for: isin) {
+        let (snapshot, cached) = try await cache.lookup(isin)
+        if let replay = cached {
             return Response(status: .ok, headers: [.contentType: replay.contentType], body: .init(byteBuffer: replay.body))
         }
         let response = try await next(request, context)

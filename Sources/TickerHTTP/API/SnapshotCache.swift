@@ -27,8 +27,14 @@ final class SnapshotCache<Value: Sendable>: Sendable {
 
     /// The cached value for `key` under the current snapshot, or nil.
     func value(for key: String) async throws -> Value? {
+        try await lookup(key).value
+    }
+
+    /// The current snapshot and the value cached for `key` under it; a miss is stored with that
+    /// snapshot, so that a publish meanwhile drops it.
+    func lookup(_ key: String) async throws -> (snapshot: Int64?, value: Value?) {
         let snapshot = try await currentSnapshot()
-        return state.withLock { $0.snapshot == snapshot ? $0.entries[key] : nil }
+        return (snapshot, state.withLock { $0.snapshot == snapshot ? $0.entries[key] : nil })
     }
 
     /// Remembers `value`, computed while `snapshot` was current; dropped if it no longer is.

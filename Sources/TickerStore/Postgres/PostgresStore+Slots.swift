@@ -174,11 +174,7 @@ extension PostgresStore {
                 throw StoreError.dagNotFound(dagID)
             }
             let dag = try await self.definition(versionID, in: tx)
-            guard let schedule = dag.schedule else { throw StoreError.dagHasNoSchedule(dagID) }
-            let slots = schedule.fireTimes(after: from.addingTimeInterval(-0.001), through: min(to, now), limit: 10_001)
-            guard slots.count <= 10_000 else {
-                throw StoreError.invalidArgument("the range holds more than 10000 slots; backfill it in smaller ranges")
-            }
+            let slots = try dag.backfillSlots(from: from, to: to, now: now)
             var ids: [Int64] = []
             for slot in slots {
                 if let id = try await self.insertRun(

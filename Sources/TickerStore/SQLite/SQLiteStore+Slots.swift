@@ -175,11 +175,7 @@ extension SQLiteStore {
             }
             let versionID: Int64 = row["version_id"]
             let dag = try self.definitions.definition(versionID, in: db)
-            guard let schedule = dag.schedule else { throw StoreError.dagHasNoSchedule(dagID) }
-            let slots = schedule.fireTimes(after: from.addingTimeInterval(-0.001), through: min(to, now), limit: 10_001)
-            guard slots.count <= 10_000 else {
-                throw StoreError.invalidArgument("the range holds more than 10000 slots; backfill it in smaller ranges")
-            }
+            let slots = try dag.backfillSlots(from: from, to: to, now: now)
             var ids: [Int64] = []
             for slot in slots {
                 if let id = try self.insertRun(

@@ -80,6 +80,17 @@ struct CompiledDag: Sendable {
         return String(decoding: try encoder.encode(definition), as: UTF8.self)
     }
 
+    /// The schedule's slots in [from, to] (never after `now`) that a backfill creates runs for;
+    /// both stores apply the same rules and limit.
+    func backfillSlots(from: Date, to: Date, now: Date) throws -> [Date] {
+        guard let schedule else { throw StoreError.dagHasNoSchedule(definition.id) }
+        let slots = schedule.fireTimes(after: from.addingTimeInterval(-0.001), through: min(to, now), limit: 10_001)
+        guard slots.count <= 10_000 else {
+            throw StoreError.invalidArgument("the range holds more than 10000 slots; backfill it in smaller ranges")
+        }
+        return slots
+    }
+
     static func scheduleKey(_ definition: DagDefinition) throws -> String? {
         guard let schedule = definition.schedule else { return nil }
         let encoder = JSONEncoder()
