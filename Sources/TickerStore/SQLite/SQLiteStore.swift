@@ -40,20 +40,18 @@ final class DefinitionCache: Sendable {
 
     func definition(_ versionID: Int64, in db: Database) throws -> CompiledDag {
         if let hit = entries.withLock({ $0[versionID] }) { return hit }
-        guard let text = try String.fetchOne(db, sql: "SELECT definition FROM dag_versions WHERE id = ?", arguments: [versionID]) else {
-            throw StoreError.invalidArgument("DAG version \(versionID) is missing from the database")
-        }
-        let compiled = try CompiledDag(json: text)
-        entries.withLock { $0[versionID] = compiled }
-        return compiled
+        let text = try String.fetchOne(db, sql: "SELECT definition FROM dag_versions WHERE id = ?", arguments: [versionID])
+        return try remember(versionID, text)
     }
 
     /// The same for stores that read asynchronously: `load` returns the definition's JSON.
     func definition(_ versionID: Int64, load: () async throws -> String?) async throws -> CompiledDag {
         if let hit = entries.withLock({ $0[versionID] }) { return hit }
-        guard let text = try await load() else {
-            throw StoreError.invalidArgument("DAG version \(versionID) is missing from the database")
-        }
+        return try remember(versionID, try await load())
+    }
+
+    private func remember(_ versionID: Int64, _ text: String?) throws -> CompiledDag {
+        guard let text else { throw StoreError.invalidArgument("DAG version \(versionID) is missing from the database") }
         let compiled = try CompiledDag(json: text)
         entries.withLock { $0[versionID] = compiled }
         return compiled
