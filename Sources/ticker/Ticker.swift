@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import TickerCore
 
 @main
 struct Ticker: AsyncParsableCommand {
@@ -10,6 +11,7 @@ struct Ticker: AsyncParsableCommand {
             Settings come from flags, then TICKER_* environment variables, then the config file \
             (--config, default ./ticker.yaml), then defaults. Start with `ticker serve`.
             """,
+        version: TickerVersion.current,
         subcommands: [
             ServeCommand.self, DagsCommand.self, TriggerCommand.self, PauseCommand.self, UnpauseCommand.self,
             RunsCommand.self, LogsCommand.self, BackfillCommand.self, NextCommand.self, WhyCommand.self,

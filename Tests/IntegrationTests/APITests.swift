@@ -103,6 +103,15 @@ struct APITests {
         let page = try await api.send("GET", "/runs?dag_id=greet&limit=1", token: operatorToken)
         #expect(((page.json["runs"] as? [[String: Any]])?.first?["id"] as? Int) == runID)
         #expect(try await api.send("GET", "/runs/\(runID)/attempts/999999/log", token: operatorToken).status == 404)
+
+        // The node that ran the attempt is in the node table, alive, under the attempt's owner name.
+        let nodes = try await api.send("GET", "/nodes", token: operatorToken)
+        #expect(nodes.status == 200, "\(nodes.text)")
+        let node = try #require((nodes.json["nodes"] as? [[String: Any]])?.first)
+        #expect(node["status"] as? String == "alive")
+        #expect(node["roles"] as? [String] == ["scheduler", "worker"])
+        #expect(node["id"] as? String == (detail["attempts"] as? [[String: Any]])?.first?["owner"] as? String)
+        #expect(nodes.json["lease_seconds"] as? Int == 15)
     }
 
     @Test("bad input: field named, body limit, unknown DAG, wrong method, wrong media type")

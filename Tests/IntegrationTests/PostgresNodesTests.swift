@@ -44,6 +44,12 @@ struct PostgresNodesTests {
         #expect(runs.count >= 6)
         let owners = Set(try await store.attempts(dagID: "tick").map(\.owner))
         #expect(owners.count >= 2, "the work was shared: \(owners)")
+        // Three processes beat into the node table: the two stopped gracefully said goodbye, the
+        // killed one did not. Every attempt's owner is one of them.
+        let table = try await store.nodes()
+        #expect(table.count == 3, "\(table)")
+        #expect(table.filter { $0.stoppedAt != nil }.count == 2, "\(table)")
+        #expect(owners.isSubset(of: Set(table.map(\.id))), "\(owners) \(table.map(\.id))")
     }
 }
 

@@ -265,6 +265,36 @@ struct APITokenStoreContractTests {
     }
 }
 
+@Suite("Node store contract")
+struct NodeStoreContractTests {
+    private func node(_ id: String, beat: Date, roles: Set<NodeRole> = [.scheduler, .worker]) -> NodeRecord {
+        NodeRecord(id: id, host: "host-\(id)", pid: 42, roles: roles, version: "1.2.3", startedAt: minutes(0), heartbeatAt: beat)
+    }
+
+    @Test("beats insert then refresh a node; a goodbye marks it stopped; silent nodes are pruned", arguments: StoreKind.available)
+    func lifecycle(_ kind: StoreKind) async throws {
+        try await withStore(kind) { store in
+            try await store.beat(node("a", beat: minutes(1)))
+            try await store.beat(node("b", beat: minutes(2), roles: [.worker]))
+            try await store.beat(node("a", beat: minutes(3)))
+            var nodes = try await store.nodes()
+            #expect(nodes.map(\.id) == ["a", "b"])
+            #expect(nodes[0].heartbeatAt == minutes(3) && nodes[0].startedAt == minutes(0))
+            #expect(nodes[1].roles == [.worker] && nodes[1].host == "host-b" && nodes[1].pid == 42 && nodes[1].version == "1.2.3")
+            #expect(nodes[0].status(now: minutes(3).addingTimeInterval(10), lease: .seconds(15)) == .alive)
+            #expect(nodes[1].status(now: minutes(3), lease: .seconds(15)) == .missing)
+
+            try await store.leave(nodeID: "a", now: minutes(4))
+            nodes = try await store.nodes()
+            #expect(nodes[0].stoppedAt == minutes(4))
+            #expect(nodes[0].status(now: minutes(4), lease: .seconds(15)) == .stopped)
+
+            #expect(try await store.pruneNodes(heartbeatBefore: minutes(3)) == 1)
+            #expect(try await store.nodes().map(\.id) == ["a"])
+        }
+    }
+}
+
 @Suite("Opening the store")
 struct StoreOpeningTests {
     @Test("a corrupted database file gives a clear error and is left untouched")

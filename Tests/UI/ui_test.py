@@ -95,6 +95,11 @@ try:
     assert driver.find_element(By.CSS_SELECTOR, "svg.chart")
     shot("isin-search")
 
+    driver.get(base + "/ui/nodes")
+    wait_for("the node table", lambda: "alive" in driver.page_source)
+    assert "scheduler, worker" in driver.page_source
+    shot("nodes")
+
     # No script runs on any page, and the CSP would block any inline one.
     assert driver.execute_script("return document.scripts.length") == 0
     # No CSP violation or script error on any page (network 4xx, such as the refused sign-in, are expected).

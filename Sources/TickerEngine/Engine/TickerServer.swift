@@ -88,9 +88,14 @@ public struct TickerServer: Sendable {
                 "data_dir": "\(directory.url.path)", "dags": "\(folder.path)", "workers": "\(config.workerSlots)",
                 "database": "\((store as? PostgresStore)?.displayName ?? directory.databasePath)",
             ])
+        let presence = NodePresence(
+            store: store, node: .current(owner: engine.owner, config: config), interval: config.heartbeat, logger: logger)
         let group = ServiceGroup(
             configuration: .init(
-                services: [.init(service: engine), .init(service: sync), .init(service: QueueGauges(store: store, logger: logger))]
+                services: [
+                    .init(service: presence), .init(service: engine), .init(service: sync),
+                    .init(service: QueueGauges(store: store, logger: logger)),
+                ]
                     + storeServices(engine).map { .init(service: $0) }
                     + (try services(Serving(store: store, engine: engine))).map { .init(service: $0) },
                 gracefulShutdownSignals: [.sigterm, .sigint],
@@ -99,8 +104,8 @@ public struct TickerServer: Sendable {
     }
 }
 
-/// What a server's store offers: scheduling state and API tokens.
-public typealias ServingStore = SchedulerStore & APITokenStore
+/// What a server's store offers: scheduling state, API tokens and the node table.
+public typealias ServingStore = SchedulerStore & APITokenStore & NodeStore
 
 /// What a running server hands to the services it runs beside the engine.
 public struct Serving: Sendable {

@@ -12,14 +12,15 @@ public struct APIRoutes: Sendable {
     let policy: AccessPolicy
     let logger: Logger
 
+    /// `lease` is the engine's attempt lease: the node list calls a node silent for longer missing.
     public init(
-        scheduler: any SchedulerStore, tokens: any APITokenStore, isins: any ISINStore, policy: AccessPolicy,
-        wake: @escaping @Sendable () -> Void, logger: Logger
+        scheduler: any SchedulerStore, tokens: any APITokenStore, nodes: any NodeStore, isins: any ISINStore, policy: AccessPolicy,
+        lease: Duration = .seconds(15), wake: @escaping @Sendable () -> Void, logger: Logger
     ) {
         let authenticator = Authenticator(store: tokens)
         service = APIService(
-            scheduler: scheduler, tokens: tokens, authenticator: authenticator, isins: isins, buckets: ISINBuckets(store: isins),
-            wake: wake, now: { Date() })
+            scheduler: scheduler, tokens: tokens, nodes: nodes, lease: lease, authenticator: authenticator, isins: isins,
+            buckets: ISINBuckets(store: isins), wake: wake, now: { Date() })
         self.policy = policy
         self.logger = logger
     }

@@ -12,6 +12,9 @@ import TickerStore
 struct APIService: APIProtocol {
     let scheduler: any SchedulerStore
     let tokens: any APITokenStore
+    let nodes: any NodeStore
+    /// The attempt lease: a node silent for longer is reported missing.
+    let lease: Duration
     let authenticator: Authenticator
     let isins: any ISINStore
     let buckets: ISINBuckets

@@ -2,7 +2,7 @@
 /// file to deploy. Pages are plain HTML forms and links: everything works without JavaScript.
 enum Templates {
     static let all: [String: String] = [
-        "layout": layout, "login": login, "dags": dags, "dag": dag, "run": run, "log": log, "isins": isins,
+        "layout": layout, "login": login, "dags": dags, "dag": dag, "run": run, "log": log, "isins": isins, "nodes": nodes,
     ]
 
     static let layout = """
@@ -21,6 +21,7 @@ enum Templates {
         <a class="brand" href="/ui/">Ticker</a>
         <a href="/ui/">DAGs</a>
         <a href="/ui/isins">ISINs</a>
+        <a href="/ui/nodes">Nodes</a>
         {{#user}}<span class="who">{{name}} ({{role}})</span>
         <form method="post" action="/ui/logout" class="inline"><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit">Sign out</button></form>{{/user}}
         </nav></header>
@@ -143,6 +144,19 @@ enum Templates {
         {{/latest}}
         """
 
+    static let nodes = """
+        <h1>Nodes</h1>
+        <p>Every <code>ticker serve</code> sharing this store. A node is missing when it has not beaten for
+        {{lease}} s and did not say goodbye; its attempts run again elsewhere once their leases expire.</p>
+        <table>
+        <caption>{{count}} node(s), most recent heartbeat first</caption>
+        <thead><tr><th scope="col">Node</th><th scope="col">Status</th><th scope="col">Host</th><th scope="col">PID</th>
+        <th scope="col">Roles</th><th scope="col">Version</th><th scope="col">Started</th><th scope="col">Last heartbeat</th></tr></thead>
+        <tbody>{{#nodes}}<tr><th scope="row"><code>{{id}}</code></th><td><span class="state {{status}}">{{status}}</span></td>
+        <td>{{host}}</td><td>{{pid}}</td><td>{{roles}}</td><td>{{version}}</td><td>{{started}}</td><td>{{heartbeat}}</td></tr>{{/nodes}}</tbody>
+        </table>
+        """
+
     static let css = """
         :root { --fg: #1b1f24; --muted: #57606a; --line: #d0d7de; --accent: #0a58ca; --ok: #1a7f37; --bad: #cf222e; --warn: #9a6700; }
         * { box-sizing: border-box; }
@@ -160,7 +174,7 @@ enum Templates {
         button { font: inherit; padding: 3px 10px; border: 1px solid var(--line); border-radius: 6px; background: #f6f8fa; cursor: pointer; }
         input { font: inherit; padding: 4px 6px; }
         .state { padding: 1px 6px; border-radius: 10px; border: 1px solid var(--line); font-size: 13px; }
-        .state.succeeded, .state.active { color: var(--ok); } .state.failed, .state.upstream_failed, .state.timed_out, .state.lost { color: var(--bad); }
+        .state.succeeded, .state.active, .state.alive { color: var(--ok); } .state.failed, .state.upstream_failed, .state.timed_out, .state.lost, .state.missing { color: var(--bad); }
         .state.running, .state.queued, .state.paused { color: var(--warn); }
         .notice { background: #ddf4ff; padding: 6px 10px; } .error { background: #ffebe9; padding: 6px 10px; }
         pre.log { background: #f6f8fa; border: 1px solid var(--line); padding: 10px; overflow: auto; max-height: 70vh; white-space: pre-wrap; }

@@ -22,6 +22,18 @@ extension UIRoutes {
         return page("dags", title: "DAGs", ["dags": rows], session: session)
     }
 
+    func nodesPage(_ session: Sessions.Session) async throws -> Response {
+        let list = try await service.listNodes(.init()).ok.body.json
+        let rows: [[String: Any]] = list.nodes.map { node in
+            [
+                "id": node.id, "status": node.status.rawValue, "host": node.host, "pid": node.pid,
+                "roles": node.roles.map(\.rawValue).joined(separator: ", "), "version": node.version,
+                "started": Self.time(node.startedAt), "heartbeat": Self.time(node.heartbeatAt),
+            ]
+        }
+        return page("nodes", title: "Nodes", ["nodes": rows, "count": rows.count, "lease": list.leaseSeconds], session: session, refresh: 10)
+    }
+
     func dagPage(_ id: String, _ session: Sessions.Session) async throws -> Response {
         let dag = try await service.getDag(.init(path: .init(dagId: id))).ok.body.json
         let runs = try await service.listRuns(.init(query: .init(dagId: id, limit: 20))).ok.body.json.runs

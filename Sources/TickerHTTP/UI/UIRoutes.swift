@@ -52,6 +52,7 @@ public struct UIRoutes: Sendable {
                     attempt: try context.parameters.require("attempt", as: Int64.self), session)
             }
         }
+        router.get("/ui/nodes") { request, _ in try await signedIn(request) { session, _ in try await nodesPage(session) } }
         router.get("/ui/isins") { request, _ in
             try await signedIn(request) { session, _ in try await isinPage(request.uri.queryParameters.get("q"), session) }
         }

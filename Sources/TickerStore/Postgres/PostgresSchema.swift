@@ -16,6 +16,7 @@ enum PostgresSchema {
     static let migrations: [Migration] = [
         Migration(id: "v1", statements: v1),
         Migration(id: "v2-api-tokens", statements: v2),
+        Migration(id: "v3-nodes", statements: v3),
     ]
 
     static let ledger = """
@@ -85,6 +86,15 @@ enum PostgresSchema {
             id bigserial PRIMARY KEY, name text NOT NULL,
             role text NOT NULL CHECK (role IN ('viewer', 'operator', 'admin')),
             secret_hash bytea NOT NULL UNIQUE, created_at bigint NOT NULL, last_used_at bigint, revoked_at bigint)
+        """
+    ]
+
+    /// Every `ticker serve` that used this database, with its last heartbeat.
+    private static let v3 = [
+        """
+        CREATE TABLE nodes (
+            id text PRIMARY KEY, host text NOT NULL, pid integer NOT NULL, roles text NOT NULL, version text NOT NULL,
+            started_at bigint NOT NULL, heartbeat_at bigint NOT NULL, stopped_at bigint)
         """
     ]
 }

@@ -4,62 +4,69 @@ import TickerCore
 
 extension PostgresStore {
     /// Ready tasks are locked with `SKIP LOCKED`: workers on several nodes claim disjoint tasks
-    /// without waiting for each other.
+    /// without waiting for each other. One statement picks the tasks, creates their attempts and
+    /// marks them running, whatever the batch size.
     public func claim(owner: String, limit: Int, lease: Duration, now: Date) async throws -> [ClaimedAttempt] {
         guard limit > 0 else { return [] }
         return try await write { tx in
-            let ready = try await tx.rows(
+            // Statistics lag behind a burst of new runs: believing a few ready rows, the planner
+            // would sort all of them on every claim. The ordered index scan is always the right
+            // plan here, since it stops after `limit` rows.
+            try await tx.execute("SET LOCAL enable_bitmapscan = off")
+            let rows = try await tx.rows(
                 """
-                SELECT ti.run_id, ti.task_id, ti.attempts FROM task_instances ti
-                WHERE ti.state = 'ready' AND ti.not_before <= \(now.millis)
-                ORDER BY ti.not_before LIMIT \(limit) FOR UPDATE SKIP LOCKED
+                WITH picked AS (
+                    SELECT run_id, task_id, attempts + 1 AS number FROM task_instances
+                    WHERE state = 'ready' AND not_before <= \(now.millis)
+                    ORDER BY not_before LIMIT \(limit) FOR UPDATE SKIP LOCKED
+                ), started AS (
+                    INSERT INTO attempts (run_id, task_id, number, owner, state, started_at, heartbeat_at, lease_expires_at)
+                    SELECT run_id, task_id, number, \(owner), 'running', \(now.millis), \(now.millis), \(now.millis + lease.millis)
+                    FROM picked
+                    RETURNING id, run_id, task_id, number
+                ), marked AS (
+                    UPDATE task_instances ti SET state = 'running', attempts = s.number, current_attempt = s.id
+                    FROM started s WHERE ti.run_id = s.run_id AND ti.task_id = s.task_id
+                )
+                SELECT \(unescaped: SQLiteStore.runColumns("r")), r.version_id, s.id, s.task_id, s.number
+                FROM started s JOIN runs r ON r.id = s.run_id ORDER BY s.id
                 """)
             var claims: [ClaimedAttempt] = []
-            for row in ready {
-                let (runID, taskID, attempts) = try row.decode((Int64, String, Int).self)
-                if let claim = try await self.claimOne(tx, runID: runID, taskID: taskID, number: attempts + 1, owner: owner, lease: lease, now: now) {
-                    claims.append(claim)
+            var orphans: [AttemptResult] = []
+            for row in rows {
+                let run = try Self.runRecord(row)
+                let columns = row.makeRandomAccess()
+                let dag = try await self.definition(try columns[10].decode(Int64.self), in: tx).definition
+                let (attemptID, taskID, number) = (try columns[11].decode(Int64.self), try columns[12].decode(String.self), try columns[13].decode(Int.self))
+                guard let task = dag.task(taskID) else {
+                    orphans.append(AttemptResult(attemptID: attemptID, end: .failed(error: "task '\(taskID)' is not in the DAG version its run started with")))
+                    continue
                 }
+                claims.append(ClaimedAttempt(attemptID: attemptID, number: number, run: run, dag: dag, task: task, upstreamOutputs: [:]))
             }
-            return claims
+            _ = try await self.record(orphans, in: tx, now: now)
+            return try await self.withUpstreamOutputs(claims, in: tx)
         }
     }
 
-    private func claimOne(
-        _ tx: PostgresTransaction, runID: Int64, taskID: String, number: Int, owner: String, lease: Duration, now: Date
-    ) async throws -> ClaimedAttempt? {
-        guard let row = try await tx.rows("SELECT \(unescaped: Self.runColumns), version_id FROM runs WHERE id = \(runID)").first else {
-            return nil
-        }
-        let run = try Self.runRecord(row)
-        let dag = try await definition(try row.makeRandomAccess()[10].decode(Int64.self), in: tx).definition
-        guard let task = dag.task(taskID) else { return nil }
-        let attemptID = try await tx.value(
-            """
-            INSERT INTO attempts (run_id, task_id, number, owner, state, started_at, heartbeat_at, lease_expires_at)
-            VALUES (\(runID), \(taskID), \(number), \(owner), 'running', \(now.millis), \(now.millis), \(now.millis + lease.millis))
-            RETURNING id
-            """, as: Int64.self) ?? 0
-        try await tx.execute(
-            """
-            UPDATE task_instances SET state = 'running', attempts = \(number), current_attempt = \(attemptID)
-            WHERE run_id = \(runID) AND task_id = \(taskID)
-            """)
-        return ClaimedAttempt(
-            attemptID: attemptID, number: number, run: run, dag: dag, task: task,
-            upstreamOutputs: try await upstreamOutputs(tx, runID: runID, of: task))
-    }
-
-    private func upstreamOutputs(_ tx: PostgresTransaction, runID: Int64, of task: TaskDefinition) async throws -> [String: JSONValue] {
-        guard !task.dependsOn.isEmpty else { return [:] }
-        var outputs: [String: JSONValue] = [:]
+    /// Fills in what each claimed task's upstream tasks returned, in one query for the batch.
+    private func withUpstreamOutputs(_ claims: [ClaimedAttempt], in tx: PostgresTransaction) async throws -> [ClaimedAttempt] {
+        let runIDs = Array(Set(claims.filter { !$0.task.dependsOn.isEmpty }.map(\.run.id)))
+        guard !runIDs.isEmpty else { return claims }
+        var outputs: [Int64: [String: String]] = [:]
         let rows = try await tx.rows(
-            "SELECT task_id, output FROM task_instances WHERE run_id = \(runID) AND state = 'succeeded' AND output IS NOT NULL")
+            "SELECT run_id, task_id, output FROM task_instances WHERE run_id = ANY(\(runIDs)) AND state = 'succeeded' AND output IS NOT NULL")
         for row in rows {
-            let (taskID, output) = try row.decode((String, String).self)
-            if task.dependsOn.contains(taskID) { outputs[taskID] = try? JSONValue(parsing: output) }
+            let (runID, taskID, output) = try row.decode((Int64, String, String).self)
+            outputs[runID, default: [:]][taskID] = output
         }
-        return outputs
+        return claims.map { claim in
+            var claim = claim
+            for (taskID, output) in outputs[claim.run.id] ?? [:] where claim.task.dependsOn.contains(taskID) {
+                claim.upstreamOutputs[taskID] = try? JSONValue(parsing: output)
+            }
+            return claim
+        }
     }
 
     public func renewLeases(owner: String, attemptIDs: [Int64], lease: Duration, now: Date) async throws -> Set<Int64> {
@@ -82,82 +89,6 @@ extension PostgresStore {
         }
     }
 
-    public func finish(_ results: [AttemptResult], logs: [LogChunk] = [], now: Date) async throws -> [Int64: FinishOutcome] {
-        guard !results.isEmpty || !logs.isEmpty else { return [:] }
-        return try await write { tx in
-            try await Self.insertLogs(tx, logs)
-            var outcomes: [Int64: FinishOutcome] = [:]
-            // Runs are locked in id order, so two nodes finishing overlapping batches cannot
-            // deadlock on each other's runs.
-            for result in results.sorted(by: { $0.attemptID < $1.attemptID }) {
-                outcomes[result.attemptID] = try await self.finishOne(tx, result, now: now)
-            }
-            return outcomes
-        }
-    }
-
-    /// Records one result, fenced: the attempt must still be running and still be its task's
-    /// current attempt. The run's row is locked first, so the tasks of one run finishing on two
-    /// nodes at once advance the run one after the other and exactly one of them ends it.
-    func finishOne(_ tx: PostgresTransaction, _ result: AttemptResult, now: Date) async throws -> FinishOutcome {
-        guard let runID = try await tx.value("SELECT run_id FROM attempts WHERE id = \(result.attemptID)", as: Int64.self),
-            let (dagID, versionID) = try await tx.rows("SELECT dag_id, version_id FROM runs WHERE id = \(runID) FOR NO KEY UPDATE")
-                .first?.decode((String, Int64).self)
-        else { return .stale }
-        guard let row = try await tx.rows(
-            """
-            SELECT a.task_id, ti.state, ti.current_attempt, ti.failures, ti.lost
-            FROM attempts a JOIN task_instances ti ON ti.run_id = a.run_id AND ti.task_id = a.task_id
-            WHERE a.id = \(result.attemptID) AND a.state = 'running'
-            FOR NO KEY UPDATE
-            """
-        ).first else { return .stale }
-        let (taskID, taskState, current, failures, lost) = try row.decode((String, String, Int64?, Int, Int).self)
-        try await tx.execute(
-            """
-            UPDATE attempts SET state = \(result.end.attemptState.rawValue), ended_at = \(now.millis), error = \(result.end.errorText)
-            WHERE id = \(result.attemptID)
-            """)
-        guard taskState == TaskState.running.rawValue, current == result.attemptID else { return .stale }
-        let dag = try await definition(versionID, in: tx).definition
-        guard let task = dag.task(taskID) else { return .stale }
-        let history = AttemptHistory(failures: failures, lost: lost).counting(result.end)
-        let next = task.transition(after: result.end, history: history, now: now, unit: Double.random(in: 0..<1))
-        let output = result.end.storedOutput
-        try await tx.execute(
-            """
-            UPDATE task_instances SET state = \(next.state.rawValue), not_before = \(next.notBefore?.millis),
-                   failures = \(history.failures), lost = \(history.lost), output = \(output), error = \(next.error),
-                   current_attempt = NULL
-            WHERE run_id = \(runID) AND task_id = \(taskID)
-            """)
-        if next.state == .ready && (next.notBefore ?? now) <= now { tx.readiedWork = true }
-        if next.state.isFinal {
-            try await advanceRun(tx, runID: runID, dagID: dagID, dag: dag, now: now)
-        }
-        return .recorded(next.state)
-    }
-
-    /// After a task reached a final state: readies downstream tasks by their trigger rules and
-    /// ends the run once every task is final.
-    func advanceRun(_ tx: PostgresTransaction, runID: Int64, dagID: String, dag: DagDefinition, now: Date) async throws {
-        var states: [String: TaskState] = [:]
-        for row in try await tx.rows("SELECT task_id, state FROM task_instances WHERE run_id = \(runID)") {
-            let (taskID, state) = try row.decode((String, String).self)
-            states[taskID] = TaskState(rawValue: state) ?? .failed
-        }
-        let changes = RunProgress(dag: dag).propagate(states)
-        tx.readiedWork = tx.readiedWork || changes.values.contains(.ready)
-        for (taskID, state) in changes.sorted(by: { $0.key < $1.key }) {
-            try await tx.execute(
-                "UPDATE task_instances SET state = \(state.rawValue), not_before = \(now.millis) WHERE run_id = \(runID) AND task_id = \(taskID)")
-            states[taskID] = state
-        }
-        if let outcome = RunProgress.outcome(of: Array(states.values)) {
-            try await finishRun(tx, runID: runID, dagID: dagID, state: outcome, reason: nil, now: now)
-        }
-    }
-
     public func expireLeases(now: Date) async throws -> Int {
         try await loseAttempts(
             "SELECT id FROM attempts WHERE state = 'running' AND lease_expires_at < \(now.millis) ORDER BY id", now: now)
@@ -171,14 +102,12 @@ extension PostgresStore {
     }
 
     /// Ends the attempts `select` lists as lost, so their tasks are retried. They are not locked
-    /// here: `finishOne` locks each run first, as every finisher does, and finds an attempt that
+    /// here: `record` locks their runs first, as every finisher does, and finds an attempt that
     /// another node ended meanwhile no longer running.
     private func loseAttempts(_ select: PostgresQuery, now: Date) async throws -> Int {
         try await write { tx in
             let ids = try await tx.rows(select).map { try $0.decode(Int64.self) }
-            for id in ids {
-                _ = try await self.finishOne(tx, AttemptResult(attemptID: id, end: .lost), now: now)
-            }
+            _ = try await self.record(ids.map { AttemptResult(attemptID: $0, end: .lost) }, in: tx, now: now)
             return ids.count
         }
     }

@@ -10,54 +10,6 @@ extension PostgresStore {
         }
     }
 
-    /// Each due DAG is locked with `SKIP LOCKED`: when several nodes run the scheduler, each DAG's
-    /// slots are recorded by whichever node locked it first, and the others move on to other DAGs.
-    public func materializeDueSlots(now: Date) async throws -> MaterializeReport {
-        try await write { tx in
-            var report = MaterializeReport()
-            let due = try await tx.rows(
-                """
-                SELECT id, version_id, next_slot_at FROM dags
-                WHERE active AND NOT paused AND next_slot_at IS NOT NULL AND next_slot_at <= \(now.millis)
-                ORDER BY next_slot_at FOR NO KEY UPDATE SKIP LOCKED
-                """)
-            for row in due {
-                let (_, versionID, watermark) = try row.decode((String, Int64, Int64).self)
-                let dag = try await self.definition(versionID, in: tx)
-                try await self.materialize(tx, dag, versionID: versionID, watermark: Date(millis: watermark), now: now, report: &report)
-            }
-            return report
-        }
-    }
-
-    private func materialize(
-        _ tx: PostgresTransaction, _ dag: CompiledDag, versionID: Int64, watermark: Date, now: Date,
-        report: inout MaterializeReport
-    ) async throws {
-        let id = dag.definition.id
-        guard let schedule = dag.schedule else {
-            try await tx.execute("UPDATE dags SET next_slot_at = NULL WHERE id = \(id)")
-            return
-        }
-        var slots = [watermark]
-        while slots.count < SQLiteStore.slotsPerPass, let next = schedule.nextFire(after: slots[slots.count - 1]), next <= now {
-            slots.append(next)
-        }
-        let plan = dag.definition.planSlots(slots, now: now, active: try await activeRuns(tx, id))
-        if plan.cancelActiveRuns {
-            report.runsCancelled += try await activeRuns(tx, id).running
-            try await cancelRuns(tx, dagID: id, reason: "cancelled by a newer slot (overlap policy cancel_other)", now: now)
-        }
-        for (slot, decision) in plan.decisions {
-            let inserted = try await insertRun(
-                tx, dag: dag, versionID: versionID, slot: slot, kind: .scheduled, state: decision.runState,
-                reason: decision.reason, conf: .object([:]), now: now)
-            if inserted != nil { report.record(decision) }
-        }
-        let next = schedule.nextFire(after: slots[slots.count - 1])?.millis
-        try await tx.execute("UPDATE dags SET next_slot_at = \(next) WHERE id = \(id)")
-    }
-
     func activeRuns(_ tx: PostgresTransaction, _ dagID: String) async throws -> ActiveRuns {
         let row = try await tx.rows(
             """
@@ -134,9 +86,10 @@ extension PostgresStore {
     }
 
     /// Cancels the DAG's running runs: unfinished tasks become cancelled, and workers holding
-    /// their attempts learn it at their next heartbeat.
+    /// their attempts learn it at their next heartbeat. The runs are locked before their tasks,
+    /// in the order finishers lock them.
     func cancelRuns(_ tx: PostgresTransaction, dagID: String, reason: String, now: Date) async throws {
-        let ids = try await tx.rows("SELECT id FROM runs WHERE dag_id = \(dagID) AND state = 'running' ORDER BY id")
+        let ids = try await tx.rows("SELECT id FROM runs WHERE dag_id = \(dagID) AND state = 'running' ORDER BY id FOR NO KEY UPDATE")
             .map { try $0.decode(Int64.self) }
         for id in ids {
             try await endRunEarly(tx, runID: id, dagID: dagID, state: .cancelled, reason: reason, now: now)

@@ -11,6 +11,9 @@ enum SQLiteSchema {
         migrator.registerMigration("v2-api-tokens") { db in
             try db.execute(sql: v2)
         }
+        migrator.registerMigration("v3-nodes") { db in
+            try db.execute(sql: v3)
+        }
         return migrator
     }
 
@@ -111,6 +114,20 @@ enum SQLiteSchema {
             created_at INTEGER NOT NULL,
             last_used_at INTEGER,
             revoked_at INTEGER
+        );
+        """
+
+    /// Every `ticker serve` that used this store, with its last heartbeat.
+    private static let v3 = """
+        CREATE TABLE nodes (
+            id TEXT PRIMARY KEY,
+            host TEXT NOT NULL,
+            pid INTEGER NOT NULL,
+            roles TEXT NOT NULL,
+            version TEXT NOT NULL,
+            started_at INTEGER NOT NULL,
+            heartbeat_at INTEGER NOT NULL,
+            stopped_at INTEGER
         );
         """
 }

@@ -213,7 +213,7 @@ struct NoopThroughput {
         _ = try await server.wait(timeout: .seconds(30)) { try await store.dag("noop") != nil }
         let now = Date()
         _ = try await store.backfill(dagID: "noop", from: now.addingTimeInterval(-Double(jobs) + 0.5), to: now, now: now)
-        _ = try await server.wait(timeout: .seconds(600)) {
+        _ = try await server.wait(timeout: .seconds(600), every: .milliseconds(200)) {
             try await store.runs(RunFilter(dagID: "noop", states: [.running, .queued], limit: 1)).isEmpty
         }
         await server.stop()

@@ -98,11 +98,13 @@ final class BenchServer {
     }
 
     /// Polls until `condition` holds or `timeout` passes.
-    func wait(timeout: Duration, _ condition: () async throws -> Bool) async throws -> Bool {
+    /// Polls `condition` every `interval` until it holds or `timeout` passes. A benchmark whose
+    /// result comes from stored timestamps polls slowly, so the polling does not load the store.
+    func wait(timeout: Duration, every interval: Duration = .milliseconds(5), _ condition: () async throws -> Bool) async throws -> Bool {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             if try await condition() { return true }
-            try await Task.sleep(for: .milliseconds(5))
+            try await Task.sleep(for: interval)
         }
         return false
     }

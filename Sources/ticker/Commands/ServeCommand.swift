@@ -70,7 +70,8 @@ struct ServeCommand: AsyncParsableCommand {
             services: { serving in
                 let readiness = readiness(serving.store, isin: isin, config: engineConfig)
                 let api = APIRoutes(
-                    scheduler: serving.store, tokens: serving.store, isins: isin.store, policy: http.policy,
+                    scheduler: serving.store, tokens: serving.store, nodes: serving.store, isins: isin.store, policy: http.policy,
+                    lease: engineConfig.lease,
                     wake: { serving.engine.poke() }, logger: logger)
                 let web = try WebServer.make(
                     host: http.host, port: http.port, operations: OperationsRoutes(readiness: readiness, metrics: metrics),
