@@ -17,9 +17,14 @@ struct ISINCommandTests {
         try harness.writeDag("isin_daily", local)
     }
 
-    @Test("sync, show, search, snapshots, diff, export, import")
-    func pipelineEndToEnd() async throws {
+    static let stores = PostgresTestDatabase.available ? ["sqlite", "postgres"] : ["sqlite"]
+
+    @Test("sync, show, search, snapshots, diff, export, import", arguments: stores)
+    func pipelineEndToEnd(_ store: String) async throws {
         let harness = try TickerHarness()
+        let database = store == "postgres" ? try PostgresTestDatabase() : nil
+        defer { database?.drop() }
+        if let database { harness.settings["TICKER_DB"] = database.url }
         let list = harness.root.appendingPathComponent("isins.csv")
         try FileManager.default.copyItem(at: Self.repoDags.appendingPathComponent("isin_sample.csv"), to: list)
         try installDag(harness, source: list)
@@ -67,6 +72,15 @@ struct ISINCommandTests {
         let unknown = try harness.cli("isin", "show", "US0378331004")
         #expect(unknown.status == 2 && unknown.stderr.contains("check digit"), "\(unknown.stderr)")
         _ = try await harness.stopServer()
+
+        // On PostgreSQL the snapshots are shared: another node, with a data directory of its own,
+        // serves the same list.
+        if let database {
+            let other = try TickerHarness()
+            other.settings["TICKER_DB"] = database.url
+            let elsewhere = try other.cli("isin", "show", "US0378331005")
+            #expect(elsewhere.status == 0 && elsewhere.stdout.contains("Apple Incorporated"), "\(elsewhere.stdout)\(elsewhere.stderr)")
+        }
     }
 
     @Test("a failed download fails the run, says why in its log, and keeps the snapshot")

@@ -2,12 +2,17 @@ import Foundation
 import Testing
 import TickerStore
 
-/// A fresh ISIN store in a temporary folder, removed afterwards. The contract below is what every
-/// implementation must satisfy; PostgreSQL will run the same suite.
-func withISINStore<T>(_ body: (any ISINStore) async throws -> T) async throws -> T {
-    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("ticker-isin-\(UUID().uuidString)")
-    defer { try? FileManager.default.removeItem(at: folder) }
-    return try await body(try DataDirectory(path: folder.path).openISINStore())
+/// A fresh ISIN store of `kind`, removed afterwards. The contract below is what every
+/// implementation must satisfy, and both run it unchanged.
+func withISINStore<T: Sendable>(_ kind: StoreKind, _ body: (any ISINStore) async throws -> T) async throws -> T {
+    switch kind {
+    case .postgres:
+        return try await withPostgresStore { try await body($0) }
+    case .sqlite:
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("ticker-isin-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        return try await body(try DataDirectory(path: folder.path).openISINStore())
+    }
 }
 
 private func instrument(_ isin: String, _ name: String?, currency: String? = "EUR") -> Instrument {
@@ -38,8 +43,8 @@ private let apple = "US0378331005", sap = "DE0007164600", nestle = "CH0038863350
 
 @Suite("ISIN store: staging and publishing")
 struct ISINPublishTests {
-    @Test func firstPublishAddsEverything() async throws {
-        try await withISINStore { store in
+    @Test(arguments: StoreKind.available) func firstPublishAddsEverything(_ kind: StoreKind) async throws {
+        try await withISINStore(kind) { store in
             let snapshot = try await publish(store, [instrument(apple, "Apple Inc."), instrument(sap, "SAP SE")], at: 0)
             #expect(snapshot.id == 1)
             #expect(snapshot.counts == StageCounts(valid: 2, invalid: 1, duplicate: 0))
@@ -50,8 +55,8 @@ struct ISINPublishTests {
         }
     }
 
-    @Test func duplicatesKeepTheFirstRowAndNameItsLine() async throws {
-        try await withISINStore { store in
+    @Test(arguments: StoreKind.available) func duplicatesKeepTheFirstRowAndNameItsLine(_ kind: StoreKind) async throws {
+        try await withISINStore(kind) { store in
             let stage = try await store.beginStage(
                 StageInfo(key: "k", source: "s", format: "csv", fetchedAt: t0, sha256: nil, bytes: nil), now: t0)
             let first = try await store.appendToStage(stage, rows: [
@@ -67,8 +72,8 @@ struct ISINPublishTests {
         }
     }
 
-    @Test func secondPublishRecordsAddedRemovedAndChanged() async throws {
-        try await withISINStore { store in
+    @Test(arguments: StoreKind.available) func secondPublishRecordsAddedRemovedAndChanged(_ kind: StoreKind) async throws {
+        try await withISINStore(kind) { store in
             try await publish(store, [instrument(apple, "Apple Inc."), instrument(sap, "SAP SE"), instrument(nestle, "Nestle")], at: 0)
             let second = try await publish(
                 store, [instrument(apple, "Apple Inc."), instrument(sap, "SAP SE", currency: "USD"), instrument(bmw, "BMW AG")],
@@ -84,8 +89,8 @@ struct ISINPublishTests {
         }
     }
 
-    @Test func diffAcrossSeveralSnapshotsIgnoresChangesThatWereUndone() async throws {
-        try await withISINStore { store in
+    @Test(arguments: StoreKind.available) func diffAcrossSeveralSnapshotsIgnoresChangesThatWereUndone(_ kind: StoreKind) async throws {
+        try await withISINStore(kind) { store in
             try await publish(store, [instrument(apple, "Apple"), instrument(sap, "SAP")], at: 0)
             try await publish(store, [instrument(apple, "Apple renamed"), instrument(sap, "SAP")], at: 1)
             try await publish(store, [instrument(apple, "Apple"), instrument(sap, "SAP SE")], at: 2)
@@ -100,8 +105,8 @@ struct ISINPublishTests {
         }
     }
 
-    @Test func diffPagesByISIN() async throws {
-        try await withISINStore { store in
+    @Test(arguments: StoreKind.available) func diffPagesByISIN(_ kind: StoreKind) async throws {
+        try await withISINStore(kind) { store in
             try await publish(store, [instrument(apple, "A"), instrument(sap, "S"), instrument(nestle, "N"), instrument(bmw, "B")], at: 0)
             var seen: [String] = []
             var after: String?
@@ -115,8 +120,8 @@ struct ISINPublishTests {
         }
     }
 
-    @Test func shrinkGuardKeepsTheCurrentSnapshot() async throws {
-        try await withISINStore { store in
+    @Test(arguments: StoreKind.available) func shrinkGuardKeepsTheCurrentSnapshot(_ kind: StoreKind) async throws {
+        try await withISINStore(kind) { store in
             let ten = (0..<10).map { instrument(String(format: "XS%09d", $0) + "0", "Bond \($0)") }
             try await publish(store, ten, at: 0)
             let stage = try await stageList(store, Array(ten.prefix(8)), at: 1)
@@ -133,8 +138,8 @@ struct ISINPublishTests {
         }
     }
 
-    @Test func emptyListIsRefusedEvenWhenForced() async throws {
-        try await withISINStore { store in
+    @Test(arguments: StoreKind.available) func emptyListIsRefusedEvenWhenForced(_ kind: StoreKind) async throws {
+        try await withISINStore(kind) { store in
             try await publish(store, [instrument(apple, "Apple")], at: 0)
             let stage = try await stageList(store, [], at: 1)
             await #expect(throws: ISINStoreError.emptyList(previousSnapshot: 1)) {
@@ -144,8 +149,8 @@ struct ISINPublishTests {
         }
     }
 
-    @Test func unfinishedStageCannotBePublished() async throws {
-        try await withISINStore { store in
+    @Test(arguments: StoreKind.available) func unfinishedStageCannotBePublished(_ kind: StoreKind) async throws {
+        try await withISINStore(kind) { store in
             let stage = try await store.beginStage(
                 StageInfo(key: "k", source: "s", format: "csv", fetchedAt: t0, sha256: nil, bytes: nil), now: t0)
             await #expect(throws: ISINStoreError.stageNotFinished(stage)) {
@@ -157,8 +162,8 @@ struct ISINPublishTests {
         }
     }
 
-    @Test func beginningAStageAgainDiscardsTheEarlierOne() async throws {
-        try await withISINStore { store in
+    @Test(arguments: StoreKind.available) func beginningAStageAgainDiscardsTheEarlierOne(_ kind: StoreKind) async throws {
+        try await withISINStore(kind) { store in
             let info = StageInfo(key: "run-7", source: "s", format: "csv", fetchedAt: t0, sha256: nil, bytes: nil)
             let first = try await store.beginStage(info, now: t0)
             _ = try await store.appendToStage(first, rows: [StagedRow(line: 2, instrument: instrument(apple, "A"))])
@@ -176,8 +181,8 @@ struct ISINPublishTests {
 
 @Suite("ISIN store: look-ups and fetches")
 struct ISINLookupTests {
-    @Test func searchMatchesWordPrefixesOfCurrentNamesOnly() async throws {
-        try await withISINStore { store in
+    @Test(arguments: StoreKind.available) func searchMatchesWordPrefixesOfCurrentNamesOnly(_ kind: StoreKind) async throws {
+        try await withISINStore(kind) { store in
             try await publish(store, [instrument(apple, "Apple Inc."), instrument(nestle, "Nestlé S.A."), instrument(sap, "SAP SE")], at: 0)
             try await publish(store, [instrument(apple, "Apple Inc."), instrument(nestle, "Nestlé S.A."), instrument(sap, "Systems AG")], at: 1,
                               policy: PublishPolicy(maxShrink: 0.5))
@@ -190,8 +195,8 @@ struct ISINLookupTests {
         }
     }
 
-    @Test func lastGoodFetchGivesTheValidatorsForTheNextDownload() async throws {
-        try await withISINStore { store in
+    @Test(arguments: StoreKind.available) func lastGoodFetchGivesTheValidatorsForTheNextDownload(_ kind: StoreKind) async throws {
+        try await withISINStore(kind) { store in
             let source = "https://example.test/isins.csv"
             #expect(try await store.lastConfirmedCurrent() == nil)
             let first = try await store.recordFetch(FetchRecord(source: source, at: t0, outcome: .fetched, etag: "\"v1\"", sha256: "aa", bytes: 10))

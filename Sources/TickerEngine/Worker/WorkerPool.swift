@@ -10,6 +10,9 @@ final class WorkerPool: Sendable {
     private struct Running {
         var task: Task<Void, Never>
         var stopReason: AttemptRunner.StopReason?
+        /// The attempt has ended and its result waits to be written. It no longer takes a worker
+        /// slot, but it keeps its lease: a result written late must still count.
+        var reporting = false
     }
 
     private let store: any SchedulerStore
@@ -38,12 +41,23 @@ final class WorkerPool: Sendable {
         self.logger = logger
     }
 
+    /// Attempts running or waiting for their result to be written: what a drain waits for.
     var runningCount: Int { running.withLock { $0.count } }
+
+    /// Slots free for new claims. Attempts whose results wait to be written do not take a slot,
+    /// but at most three slots' worth may wait: if the store stops taking results, claiming stops
+    /// too instead of piling up work nobody can record.
+    private var freeSlots: Int {
+        running.withLock { running in
+            let executing = running.values.count { !$0.reporting }
+            return min(config.workerSlots - executing, 4 * config.workerSlots - running.count)
+        }
+    }
 
     /// Claims and starts attempts until draining starts.
     func claimLoop() async {
         while !draining.load(ordering: .relaxed) && !Task.isCancelled {
-            let free = config.workerSlots - runningCount
+            let free = freeSlots
             var claimedAll = false
             if free > 0 {
                 do {
@@ -67,6 +81,10 @@ final class WorkerPool: Sendable {
                 let started = ContinuousClock.now
                 let end = await runner.run(claim, log: log) { [self] in self.stopReason(id) }
                 EngineMetrics.ended(claim, end, after: ContinuousClock.now - started)
+                // The slot is free as soon as the work is: the next claim need not wait for this
+                // result's transaction.
+                self.running.withLock { $0[id]?.reporting = true }
+                bell.ring()
                 await outbox.submit(AttemptResult(attemptID: id, end: end))
                 self.running.withLock { _ = $0.removeValue(forKey: id) }
                 bell.ring()

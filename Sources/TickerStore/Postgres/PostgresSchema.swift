@@ -17,6 +17,7 @@ enum PostgresSchema {
         Migration(id: "v1", statements: v1),
         Migration(id: "v2-api-tokens", statements: v2),
         Migration(id: "v3-nodes", statements: v3),
+        Migration(id: "v4-isin", statements: v4),
     ]
 
     static let ledger = """
@@ -96,5 +97,44 @@ enum PostgresSchema {
             id text PRIMARY KEY, host text NOT NULL, pid integer NOT NULL, roles text NOT NULL, version text NOT NULL,
             started_at bigint NOT NULL, heartbeat_at bigint NOT NULL, stopped_at bigint)
         """
+    ]
+
+    /// The ISIN snapshots, as in `isin.sqlite`. ISINs compare bytewise (`COLLATE "C"`), as
+    /// SQLite compares them. `words` holds the name folded for search (`ISINSearchWords`);
+    /// a GIN index over the current versions' words answers searches.
+    private static let v4 = [
+        """
+        CREATE TABLE isin_stages (
+            id bigserial PRIMARY KEY, key text NOT NULL UNIQUE, source text NOT NULL, format text NOT NULL,
+            fetched_at bigint NOT NULL, sha256 text, bytes bigint, begun_at bigint NOT NULL,
+            valid integer, invalid integer, duplicate integer, problems text)
+        """,
+        """
+        CREATE TABLE isin_staged (
+            stage_id bigint NOT NULL REFERENCES isin_stages(id) ON DELETE CASCADE, isin text COLLATE "C" NOT NULL,
+            line integer NOT NULL, name text, cfi text, currency text, issuer_lei text, words text,
+            PRIMARY KEY (stage_id, isin))
+        """,
+        """
+        CREATE TABLE isin_snapshots (
+            id bigserial PRIMARY KEY, source text NOT NULL, format text NOT NULL, fetched_at bigint NOT NULL,
+            published_at bigint NOT NULL, sha256 text, bytes bigint, valid integer NOT NULL, invalid integer NOT NULL,
+            duplicate integer NOT NULL, added integer NOT NULL, removed integer NOT NULL, changed integer NOT NULL,
+            problems text NOT NULL)
+        """,
+        """
+        CREATE TABLE isin_versions (
+            id bigserial PRIMARY KEY, isin text COLLATE "C" NOT NULL, valid_from bigint NOT NULL, valid_to bigint,
+            name text, cfi text, currency text, issuer_lei text, words text)
+        """,
+        "CREATE UNIQUE INDEX isin_versions_by_isin ON isin_versions(isin, valid_from)",
+        "CREATE INDEX isin_versions_by_end ON isin_versions(valid_to) WHERE valid_to IS NOT NULL",
+        "CREATE INDEX isin_versions_current_words ON isin_versions USING gin (to_tsvector('simple', words)) WHERE valid_to IS NULL",
+        """
+        CREATE TABLE isin_fetches (
+            id bigserial PRIMARY KEY, source text NOT NULL, at bigint NOT NULL, outcome text NOT NULL, etag text,
+            last_modified text, sha256 text, bytes bigint, message text)
+        """,
+        "CREATE INDEX isin_fetches_by_source ON isin_fetches(source, outcome, at)",
     ]
 }

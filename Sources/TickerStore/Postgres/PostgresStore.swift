@@ -27,7 +27,12 @@ public final class PostgresStore: SchedulerStore, Service {
             host: parsed.host, port: parsed.port, username: parsed.user, password: parsed.password,
             database: parsed.database, tls: .disable)
         configuration.options.maximumConnections = maxConnections
-        configuration.options.additionalStartupParameters = [("application_name", "ticker")]
+        // A node paused or cut off in the middle of a transaction would keep its row locks, and
+        // the DAGs and tasks they cover would wait for it; our transactions never idle for long,
+        // so PostgreSQL ends such a session after 10 s and the node's writes fail, fenced.
+        configuration.options.additionalStartupParameters = [
+            ("application_name", "ticker"), ("idle_in_transaction_session_timeout", "10000"),
+        ]
         client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         self.logger = logger
         displayName = parsed.displayName
@@ -167,13 +172,14 @@ final class PostgresTransaction {
 public struct PostgresStoreError: Error, CustomStringConvertible {
     public var sqlState: String?
     public var message: String
-    /// A `StoreError` thrown by the transaction's body, passed through unchanged.
-    var storeError: StoreError?
+    /// An error of our own thrown by the transaction's body (a `StoreError`, an
+    /// `ISINStoreError`): not the database's, so callers get it unchanged.
+    var storeError: (any Error)?
 
     init(_ error: any Error) {
-        if let store = error as? StoreError {
-            storeError = store
-            message = store.description
+        if error is StoreError || error is ISINStoreError {
+            storeError = error
+            message = String(describing: error)
             return
         }
         if let transaction = error as? PostgresTransactionError {

@@ -13,7 +13,10 @@ struct BenchCommand: AsyncParsableCommand {
                with a kill -9 and restart of the server halfway.
             M2 a chain of 20 no-op tasks: wall time / 19 edges, median of 3 runs.
             M3 10,000 no-op jobs: jobs per second from the first start to the last end.
-            M4 seconds from a kill -9 of the server to the interrupted attempt running again.
+            M4 seconds from a kill -9 of the node running an attempt to the attempt running again
+               (one node: restarted at once; several: the killed node stays down).
+            M5 with --nodes 2 or more: a node killed and kept down while 20 schedules fire every
+               second; how late the survivors record the slots due after the kill, lost, doubled.
             I1 `ticker isin import` of a generated --isin-rows list: wall time and peak RSS, for the
                first import and for a day's update (1% renamed, 0.5% removed, 0.5% added).
             H1 GET /api/v1/isins/{isin} under wrk (-t2, --connections) on 127.0.0.1, public ISIN
@@ -23,7 +26,8 @@ struct BenchCommand: AsyncParsableCommand {
 
     @Flag(help: "Print JSON.") var json = false
     @Option(help: "M1 duration in seconds.") var duration = 60
-    @Option(help: "Comma-separated subset of m1,m1k,m2,m3,m4,i1,h1.") var only = "m1,m1k,m2,m3,m4,i1,h1"
+    @Option(help: "Comma-separated subset of m1,m1k,m2,m3,m4,m5,i1,h1 (m5 only with --nodes 2 or more).")
+    var only = "m1,m1k,m2,m3,m4,m5,i1,h1"
     @Option(help: "I1 list size.") var isinRows = 1_000_000
     @Option(help: "Worker slots of the server under test.") var workers = 32
     @Option(help: "H1 concurrent connections.") var connections = 64
@@ -43,6 +47,7 @@ struct BenchCommand: AsyncParsableCommand {
         if selected.contains("m2") { report.m2 = try await ChainOverhead(target: target).run() }
         if selected.contains("m3") { report.m3 = try await NoopThroughput(target: target).run() }
         if selected.contains("m4") { report.m4 = try await CrashRecovery(target: target).run() }
+        if selected.contains("m5") && nodes >= 2 { report.m5 = try await SchedulerFailover(target: target).run() }
         if selected.contains("i1") { report.i1 = try await ISINImportBench(rows: isinRows).run() }
         if selected.contains("h1") {
             report.h1 = try await HTTPLookupBench(rows: 100_000, connections: connections, seconds: httpSeconds, repeats: 3).run()
@@ -69,6 +74,7 @@ struct BenchReport: Encodable {
     var m2: ChainOverhead.Result?
     var m3: NoopThroughput.Result?
     var m4: CrashRecovery.Result?
+    var m5: SchedulerFailover.Result?
     var i1: ISINImportBench.Result?
     var h1: HTTPLookupBench.Result?
 
@@ -86,7 +92,12 @@ struct BenchReport: Encodable {
         }
         if let m2 { print("M2  per-edge overhead: \(fmt(m2.perEdgeMs)) ms (runs: \(m2.runsMs.map(fmt).joined(separator: ", ")) ms)") }
         if let m3 { print("M3  \(m3.jobs) no-op jobs in \(fmt(m3.seconds)) s: \(fmt(m3.jobsPerSecond)) jobs/s") }
-        if let m4 { print("M4  retry after kill -9: \(fmt(m4.seconds)) s") }
+        if let m4 { print("M4  retry after kill -9: \(fmt(m4.seconds)) s, by \(m4.recoveredBy)") }
+        if let m5 {
+            print("M5  scheduler failover, one node killed and kept down: \(m5.slotsAfterKill) slots in the next 10 s recorded "
+                + "\(fmt(m5.p99RecordingDelayMs)) ms (p99) / \(fmt(m5.worstRecordingDelayMs)) ms (worst) after their nominal time; "
+                + "lost \(m5.lost), duplicates \(m5.duplicates)")
+        }
         if let i1 {
             print("I1  import of \(i1.rows) rows (\(fmt(i1.fileMB)) MB): \(fmt(i1.firstSeconds)) s, peak RSS \(fmt(i1.firstPeakRSSMB)) MB, \(fmt(i1.rowsPerSecond)) rows/s; "
                 + "update: \(fmt(i1.updateSeconds)) s, peak RSS \(fmt(i1.updatePeakRSSMB)) MB")
@@ -225,13 +236,16 @@ struct NoopThroughput {
     }
 }
 
-/// M4: how long after a `kill -9` of the server does the attempt it was running run again?
-/// (The server is restarted at once, as a supervisor would.)
+/// M4: how long after a `kill -9` of the node running an attempt does the attempt run again?
+/// One node is restarted at once, as a supervisor would, and retries its predecessor's attempts
+/// on start (SQLite) or once their leases expire (PostgreSQL). With several nodes the killed
+/// node stays down and another one takes the attempt over when its lease expires.
 struct CrashRecovery {
     let target: BenchTarget
 
     struct Result: Encodable {
         var seconds: Double
+        var recoveredBy: String
     }
 
     func run() async throws -> Result {
@@ -242,12 +256,61 @@ struct CrashRecovery {
         _ = try await server.wait(timeout: .seconds(30)) { try await store.dag("slow") != nil }
         let run = try await store.trigger(dagID: "slow", conf: .object([:]), now: Date())
         _ = try await server.wait(timeout: .seconds(30)) { try await store.run(run.id)?.attempts.count == 1 }
+        let owner = try await store.run(run.id)?.attempts.first?.owner ?? ""
+        let node = try await server.node(owning: owner, in: store)
         let killed = Date()
-        server.kill9()
-        try server.start(node: 0)
+        server.kill9(node: node)
+        if target.nodes == 1 { try server.start(node: node) }
         _ = try await server.wait(timeout: .seconds(120)) { try await store.run(run.id)?.attempts.count == 2 }
         let retried = try await store.run(run.id)?.attempts.last?.startedAt ?? Date()
         await server.stop()
-        return Result(seconds: retried.timeIntervalSince(killed))
+        return Result(
+            seconds: retried.timeIntervalSince(killed), recoveredBy: target.nodes == 1 ? "the restarted node" : "another node (the killed one stays down)")
+    }
+}
+
+/// M5, with several nodes: a node is killed (`kill -9`) and stays down while 20 schedules fire
+/// every second. How late are the slots due after the kill recorded, and is any lost or doubled?
+/// Every node runs the scheduler, so this measures how long the survivors take to notice nothing.
+struct SchedulerFailover {
+    let target: BenchTarget
+
+    struct Result: Encodable {
+        var slotsAfterKill: Int
+        var lost: Int
+        var duplicates: Int
+        var worstRecordingDelayMs: Double
+        var p99RecordingDelayMs: Double
+    }
+
+    func run() async throws -> Result {
+        guard target.nodes >= 2 else { throw ValidationError("M5 needs --nodes 2 or more: it kills one node and keeps it down") }
+        let server = try target.server()
+        let ids = (0..<20).map { String(format: "beat_%02d", $0) }
+        for id in ids {
+            try server.writeDag(id, "dag: \(id)\nschedule: {every: 1s}\noverlap: allow\nmax_active_runs: 10\ntasks:\n  t: {operator: noop}\n")
+        }
+        try server.start()
+        let store = try await server.openStore()
+        try await Task.sleep(for: .seconds(8))
+        let killed = Date()
+        server.kill9(node: 0)
+        try await Task.sleep(for: .seconds(12))
+        await server.stop()
+        var delays: [Double] = []
+        var lost = 0
+        var duplicates = 0
+        let window = (killed.timeIntervalSince1970.rounded(.up), killed.timeIntervalSince1970 + 10)
+        for id in ids {
+            let runs = try await store.runs(dagID: id, slotsFrom: Date(timeIntervalSince1970: window.0), through: Date(timeIntervalSince1970: window.1))
+            let slots = runs.map { Int($0.slotAt.timeIntervalSince1970) }
+            duplicates += slots.count - Set(slots).count
+            lost += Set(Int(window.0)...Int(window.1)).subtracting(slots).count
+            delays += runs.map { $0.createdAt.timeIntervalSince($0.slotAt) * 1000 }
+        }
+        delays.sort()
+        return Result(
+            slotsAfterKill: delays.count, lost: lost, duplicates: duplicates, worstRecordingDelayMs: delays.last ?? 0,
+            p99RecordingDelayMs: delays.isEmpty ? 0 : delays[min(delays.count - 1, Int(Double(delays.count) * 0.99))])
     }
 }

@@ -83,6 +83,16 @@ final class BenchServer {
         return url
     }
 
+    /// The node whose process runs under `owner` (an attempt's owner name), from the node table;
+    /// the first node when there is one node or the store keeps no such table.
+    func node(owning owner: String, in store: any SchedulerStore) async throws -> Int {
+        guard processes.count > 1, let table = store as? any NodeStore,
+            let pid = try await table.nodes().first(where: { $0.id == owner })?.pid,
+            let index = processes.firstIndex(where: { $0?.processIdentifier == Int32(pid) })
+        else { return 0 }
+        return index
+    }
+
     /// `kill -9` of one node (the first by default).
     func kill9(node: Int = 0) {
         guard let process = processes[node] else { return }

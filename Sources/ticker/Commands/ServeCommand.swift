@@ -54,7 +54,7 @@ struct ServeCommand: AsyncParsableCommand {
         let metrics = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: metrics))
         let directory = DataDirectory(path: settings.dataDir)
-        let isin = try ISINPipeline.open(directory)
+        let isin = try await ISINPipeline.open(directory, database: settings.database, logger: logger)
         let deadline = SnapshotDeadlineWatch(
             store: isin.store,
             deadline: SnapshotDeadline(limit: .seconds(settings.reader.int(forKey: "isin.deadline.hours", default: 26) * 3600)),
@@ -96,6 +96,7 @@ struct ServeCommand: AsyncParsableCommand {
         ]
         if let isinStore = isin.store as? SQLiteISINStore {
             checks.append(.database("isin database", isReady: { try await isinStore.isReady() }))
+
         }
         if config.runsScheduler { checks.append(.scheduler(config.schedulerBeat)) }
         return Readiness(checks: checks)

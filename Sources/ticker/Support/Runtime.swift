@@ -19,7 +19,7 @@ struct Runtime {
         logger.logLevel = settings.logLevel
         let directory = DataDirectory(path: settings.dataDir)
         let store = try await openStore(settings, directory: directory, logger: logger)
-        let isin = try ISINPipeline.open(directory)
+        let isin = try await ISINPipeline.open(directory, database: settings.database, logger: logger)
         let runtime = Runtime(settings: settings, store: store, isin: isin, registry: .ticker(isin: isin), logger: logger)
         if syncDags { try await runtime.syncDagFolder() }
         return runtime

@@ -12,7 +12,8 @@ extension SQLiteISINStore {
             // The staged rows are the truth; the parse's own count could only disagree after a bug.
             counts.valid = try Int.fetchOne(db, sql: "SELECT count(*) FROM isin_staged WHERE stage_id = ?", arguments: [stage]) ?? 0
             let previous = try Row.fetchOne(db, sql: "SELECT id, valid FROM isin_snapshots ORDER BY id DESC LIMIT 1")
-            try Self.check(count: counts.valid, previous: previous, policy: policy)
+                .map { (id: $0["id"] as Int64, valid: $0["valid"] as Int) }
+            try ISINPublishRules.check(count: counts.valid, previous: previous, policy: policy)
 
             let json = try ProblemsJSON.encode(record.problems)
             try db.execute(
@@ -32,18 +33,6 @@ extension SQLiteISINStore {
                 arguments: [diff.added, diff.removed, diff.changed, snapshot])
             try db.execute(sql: "DELETE FROM isin_stages WHERE id = ?", arguments: [stage])
             return try Self.snapshotRecord(db, snapshot)!
-        }
-    }
-
-    /// Refuses an empty list always, and a list that lost more than the allowed share unless forced.
-    private static func check(count: Int, previous: Row?, policy: PublishPolicy) throws {
-        let previousID: Int64? = previous?["id"]
-        guard count > 0 else { throw ISINStoreError.emptyList(previousSnapshot: previousID) }
-        guard !policy.force, let previousID, let previousCount: Int = previous?["valid"], previousCount > 0 else { return }
-        let lost = Double(previousCount - count) / Double(previousCount)
-        if lost > policy.maxShrink {
-            throw ISINStoreError.shrinkGuard(
-                count: count, previous: previousCount, previousSnapshot: previousID, limit: policy.maxShrink)
         }
     }
 
