@@ -26,6 +26,16 @@ struct ConfigurationTests {
         #expect(database(".ticker"))
     }
 
+    @Test("a lease too short for its heartbeat is refused before anything starts, and says why")
+    func leaseShorterThanTwoHeartbeats() throws {
+        let harness = try TickerHarness()
+        var env = harness.environment
+        env["TICKER_HEARTBEAT_SECONDS"] = "5"
+        let result = try harness.cli(["serve", "--lease-seconds", "10", "--port", "0"], environment: env)
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("lease (10 s) must be more than twice the heartbeat (5 s"), "\(result.stderr)")
+    }
+
     @Test("an unreadable --config file is an error that names it")
     func badConfigFile() throws {
         let harness = try TickerHarness()

@@ -97,7 +97,19 @@ final class BenchServer {
     func kill9(node: Int = 0) {
         guard let process = processes[node] else { return }
         kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        // Dead is enough: its locks and sockets are released once it is a zombie. Foundation's
+        // `waitUntilExit` would also wait for the children the node left running (the killed
+        // attempt's `sleep`), which hold its output open, and that is not what M4 measures.
+        while Self.isAlive(process.processIdentifier) { usleep(1000) }
+    }
+
+    /// Whether the process exists and is not yet a zombie.
+    private static func isAlive(_ pid: Int32) -> Bool {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+            let close = stat.lastIndex(of: ")")
+        else { return false }
+        let state = stat[stat.index(after: close)...].trimmingCharacters(in: .whitespaces).first
+        return state != "Z" && state != "X"
     }
 
     /// SIGTERM to every node, then waits for them to drain and exit.

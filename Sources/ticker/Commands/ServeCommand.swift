@@ -23,6 +23,12 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Seconds running attempts may finish after SIGTERM (env TICKER_DRAIN_TIMEOUT, default 30).")
     var drainTimeout: Int?
 
+    @Option(help: "Seconds an attempt stays its worker's without a heartbeat; a dead node's attempts run again after this (env TICKER_LEASE_SECONDS, default 15).")
+    var leaseSeconds: Int?
+
+    @Option(help: "Seconds between heartbeats that renew running attempts' leases (env TICKER_HEARTBEAT_SECONDS, default 5).")
+    var heartbeatSeconds: Int?
+
     @Option(help: "Address the HTTP server listens on (env TICKER_HTTP_HOST, default 127.0.0.1).")
     var host: String?
 
@@ -50,6 +56,17 @@ struct ServeCommand: AsyncParsableCommand {
         config.runsWorker = !noWorker
         config.logRetention = .seconds(settings.reader.int(forKey: "log.retention.days", default: 30) * 86_400)
         guard config.workerSlots > 0 else { throw ValidationError("--workers must be at least 1") }
+        let lease = leaseSeconds ?? settings.reader.int(forKey: "lease.seconds", default: 15)
+        let heartbeat = heartbeatSeconds ?? settings.reader.int(forKey: "heartbeat.seconds", default: 5)
+        // Two beats must fit in a lease, so that one late beat (a slow database, a pause for
+        // garbage collection of the host) does not cost a running attempt its lease.
+        guard heartbeat >= 1, lease >= 2 * heartbeat + 1 else {
+            throw ValidationError(
+                "the lease (\(lease) s) must be more than twice the heartbeat (\(heartbeat) s, at least 1), "
+                    + "so that one late heartbeat does not lose a running attempt: for example --lease-seconds 15 --heartbeat-seconds 5")
+        }
+        config.lease = .seconds(lease)
+        config.heartbeat = .seconds(heartbeat)
         let logger = Logger(label: "ticker")
         let metrics = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: metrics))
