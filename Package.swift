@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "TickerEngine", targets: ["TickerEngine"]),
         .library(name: "TickerISIN", targets: ["TickerISIN"]),
         .library(name: "TickerHTTP", targets: ["TickerHTTP"]),
+        .library(name: "TickerVaultClient", targets: ["TickerVaultClient"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -119,6 +120,24 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict
+        ),
+        // The vault's client side: key derivation, envelopes, manifests, identities and shares of
+        // docs/vault-protocol.md. It imports no server module, so plaintext handling stays here.
+        .target(
+            name: "TickerVaultClient",
+            dependencies: [
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "TickerVaultClientTests",
+            dependencies: [
+                "TickerVaultClient", .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ]
         ),
         .testTarget(
             name: "TickerCoreTests",
