@@ -18,6 +18,7 @@ enum PostgresSchema {
         Migration(id: "v2-api-tokens", statements: v2),
         Migration(id: "v3-nodes", statements: v3),
         Migration(id: "v4-isin", statements: v4),
+        Migration(id: "v5-vault", statements: VaultSchema.postgres),
     ]
 
     static let ledger = """

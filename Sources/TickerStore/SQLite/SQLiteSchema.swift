@@ -14,6 +14,9 @@ enum SQLiteSchema {
         migrator.registerMigration("v3-nodes") { db in
             try db.execute(sql: v3)
         }
+        migrator.registerMigration("v4-vault") { db in
+            try db.execute(sql: VaultSchema.sqlite)
+        }
         return migrator
     }
 

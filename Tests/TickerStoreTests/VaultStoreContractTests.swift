@@ -1,0 +1,102 @@
+import Foundation
+import Testing
+import TickerStore
+
+private func account(_ n: Int, email: String? = nil) -> VaultAccountRecord {
+    VaultAccountRecord(
+        userID: "00000000-0000-4000-8000-00000000000\(n)", email: email ?? "user\(n)@example.org", vaultID: "10000000-0000-4000-8000-00000000000\(n)",
+        kdf: VaultKDFSettings(kdf: 1, iterations: 600_000, memoryKiB: 0, parallelism: 0, seed: Array(repeating: UInt8(n), count: 32)),
+        kdfMAC: [1, 2, 3], authVerifier: Array(repeating: 9, count: 32), wrappedUserKey: Array(repeating: 4, count: 66), userKeyEpoch: 1,
+        recoveryWrappedUserKey: Array(repeating: 5, count: 66), recoveryVerifier: Array(repeating: 6, count: 32),
+        identity: VaultIdentityRecord(epoch: 1, signPK: Array(repeating: 7, count: 32), encPK: Array(repeating: 8, count: 32), selfSig: [0, 1], wrappedPrivate: [2, 3]),
+        createdAt: minutes(0))
+}
+
+private func item(_ id: String, version: Int64, content: UInt8 = 1) -> VaultItemRecord {
+    VaultItemRecord(itemID: id, version: version, contentType: "application/vnd.ticker.plan+json", itemKey: Array(repeating: 2, count: 66), content: Array(repeating: content, count: 290))
+}
+
+private func manifest(_ counter: Int64) -> VaultManifestRecord {
+    VaultManifestRecord(counter: counter, body: Array("{\"counter\":\(counter)}".utf8))
+}
+
+@Suite("Vault store contract")
+struct VaultStoreContractTests {
+    @Test("accounts are unique by e-mail, user id and vault id, and read back whole", arguments: StoreKind.available)
+    func accounts(_ kind: StoreKind) async throws {
+        try await withStore(kind) { store in
+            let alice = account(1)
+            try await store.createAccount(alice)
+            #expect(try await store.account(email: alice.email) == alice)
+            #expect(try await store.account(userID: alice.userID) == alice)
+            #expect(try await store.account(email: "nobody@example.org") == nil)
+            await #expect(throws: VaultStoreError.accountExists) { try await store.createAccount(account(2, email: alice.email)) }
+            var sameID = account(3)
+            sameID.userID = alice.userID
+            await #expect(throws: VaultStoreError.accountExists) { try await store.createAccount(sameID) }
+            #expect(try await store.account(email: "user2@example.org") == nil, "a refused account leaves nothing behind")
+        }
+    }
+
+    @Test("sessions are found by token hash until they expire or are revoked", arguments: StoreKind.available)
+    func sessions(_ kind: StoreKind) async throws {
+        try await withStore(kind) { store in
+            let alice = account(1)
+            try await store.createAccount(alice)
+            let first = VaultSessionRecord(tokenHash: Array(repeating: 1, count: 32), userID: alice.userID, kind: .session, createdAt: minutes(0), expiresAt: minutes(60))
+            var second = first
+            second.tokenHash = Array(repeating: 2, count: 32)
+            try await store.createSession(first)
+            try await store.createSession(second)
+            #expect(try await store.session(tokenHash: first.tokenHash, now: minutes(1)) == first)
+            #expect(try await store.session(tokenHash: first.tokenHash, now: minutes(60)) == nil, "expired")
+            #expect(try await store.session(tokenHash: Array(repeating: 3, count: 32), now: minutes(1)) == nil)
+            try await store.revokeSessions(userID: alice.userID, keeping: second.tokenHash, now: minutes(2))
+            #expect(try await store.session(tokenHash: first.tokenHash, now: minutes(3)) == nil)
+            #expect(try await store.session(tokenHash: second.tokenHash, now: minutes(3)) == second)
+            try await store.revokeSession(tokenHash: second.tokenHash, now: minutes(4))
+            #expect(try await store.session(tokenHash: second.tokenHash, now: minutes(5)) == nil)
+        }
+    }
+
+    @Test("commits move items and the manifest together; stale versions and counters change nothing", arguments: StoreKind.available)
+    func commits(_ kind: StoreKind) async throws {
+        try await withStore(kind) { store in
+            let alice = account(1)
+            try await store.createAccount(alice)
+            let vault = alice.vaultID
+            #expect(try await store.vault(vault) == VaultContents(manifest: nil, items: []))
+            await #expect(throws: VaultStoreError.vaultNotFound("nope")) { try await store.vault("nope") }
+
+            let a = "a0000000-0000-4000-8000-000000000000", b = "b0000000-0000-4000-8000-000000000000"
+            #expect(try await store.commit(VaultChange(vaultID: vault, baseCounter: 0, puts: [item(a, version: 1), item(b, version: 1)], deletes: [], manifest: manifest(1)), now: minutes(1)) == [a: 1, b: 1])
+            // A stale item version names the item and its current version; a stale counter gives the counter.
+            await #expect(throws: VaultStoreError.versionConflict(itemID: a, current: 1)) {
+                try await store.commit(VaultChange(vaultID: vault, baseCounter: 1, puts: [item(a, version: 1, content: 9)], deletes: [], manifest: manifest(2)), now: minutes(2))
+            }
+            await #expect(throws: VaultStoreError.counterConflict(current: 1)) {
+                try await store.commit(VaultChange(vaultID: vault, baseCounter: 0, puts: [item(a, version: 2, content: 9)], deletes: [], manifest: manifest(1)), now: minutes(2))
+            }
+            // A batch with one bad delete writes none of its puts.
+            await #expect(throws: VaultStoreError.versionConflict(itemID: b, current: 1)) {
+                try await store.commit(VaultChange(vaultID: vault, baseCounter: 1, puts: [item(a, version: 2, content: 9)], deletes: [(b, 5)], manifest: manifest(2)), now: minutes(2))
+            }
+            #expect(try await store.item(vaultID: vault, itemID: a) == item(a, version: 1))
+            #expect(try await store.vault(vault).manifest == manifest(1))
+
+            _ = try await store.commit(VaultChange(vaultID: vault, baseCounter: 1, puts: [item(a, version: 2, content: 9)], deletes: [(b, 1)], manifest: manifest(2)), now: minutes(3))
+            let contents = try await store.vault(vault)
+            #expect(contents.manifest == manifest(2))
+            #expect(contents.items == [item(a, version: 2, content: 9)])
+            #expect(try await store.item(vaultID: vault, itemID: b) == nil, "deleted")
+            // A deleted item's version is never reused: writing it again continues from there.
+            await #expect(throws: VaultStoreError.versionConflict(itemID: b, current: 1)) {
+                try await store.commit(VaultChange(vaultID: vault, baseCounter: 2, puts: [item(b, version: 1)], deletes: [], manifest: manifest(3)), now: minutes(4))
+            }
+            _ = try await store.commit(VaultChange(vaultID: vault, baseCounter: 2, puts: [item(b, version: 2)], deletes: [], manifest: manifest(3)), now: minutes(4))
+            await #expect(throws: VaultStoreError.itemNotFound("c0000000-0000-4000-8000-000000000000")) {
+                try await store.commit(VaultChange(vaultID: vault, baseCounter: 3, puts: [], deletes: [("c0000000-0000-4000-8000-000000000000", 1)], manifest: manifest(4)), now: minutes(5))
+            }
+        }
+    }
+}
