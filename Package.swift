@@ -121,11 +121,19 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // What the vault's client and server both read and check, and nothing secret: encodings,
+        // key-derivation parameters and their bounds, public identities, share headers.
+        .target(
+            name: "TickerVaultFormat",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strict
+        ),
         // The vault's client side: key derivation, envelopes, manifests, identities and shares of
         // docs/vault-protocol.md. It imports no server module, so plaintext handling stays here.
         .target(
             name: "TickerVaultClient",
             dependencies: [
+                "TickerVaultFormat",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ],

@@ -44,9 +44,3 @@ public struct RecoveryKey: Sendable, Hashable {
         try self.init(bytes: Crockford.decode(String(trimmed.dropFirst(5)), byteCount: 32, what: "the Recovery Key"))
     }
 }
-
-enum RandomBytes {
-    static func make(_ count: Int) -> [UInt8] {
-        SymmetricKey(size: .init(bitCount: count * 8)).withUnsafeBytes { Array($0) }
-    }
-}

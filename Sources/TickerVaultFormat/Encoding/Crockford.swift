@@ -54,7 +54,7 @@ public enum Crockford {
     }
 
     /// `text` cut into dash-separated groups of the given sizes (the last size repeats).
-    static func grouped(_ text: String, sizes: [Int]) -> String {
+    package static func grouped(_ text: String, sizes: [Int]) -> String {
         var groups: [Substring] = []
         var rest = Substring(text)
         var index = 0
