@@ -128,6 +128,13 @@ let package = Package(
             dependencies: [.product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strict
         ),
+        // The vault's server side: accounts, sessions, items, shares. It never imports the client.
+        .target(
+            name: "TickerVault",
+            dependencies: ["TickerStore", "TickerVaultFormat", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strict
+        ),
+        .testTarget(name: "TickerVaultTests", dependencies: ["TickerVault", "TickerVaultClient", "TickerStore"]),
         // The vault's client side: key derivation, envelopes, manifests, identities and shares of
         // docs/vault-protocol.md. It imports no server module, so plaintext handling stays here.
         .target(
