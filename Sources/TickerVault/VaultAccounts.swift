@@ -160,6 +160,8 @@ public enum VaultAuthError: Error, Sendable, Equatable {
     case badCredentials
     /// No token, or one that expired or was revoked.
     case unauthorized
+    /// Signed in, but the object is another user's.
+    case forbidden
 }
 
 /// A field of a request that is not what the protocol fixes: the answer names it.
@@ -196,11 +198,11 @@ enum VaultInput {
         guard value.count == count else { throw VaultInputError(field, "must be \(count) bytes, not \(value.count)") }
     }
 
-    /// A v1 envelope of a `plaintext`-byte value under key id `kid`.
-    static func envelope(_ value: [UInt8], plaintext: Int, kid: UInt32, field: String) throws {
+    /// A v1 envelope of a `plaintext`-byte value, under key id `kid` when one is required.
+    static func envelope(_ value: [UInt8], plaintext: Int, kid: UInt32?, field: String) throws {
         guard value.count == plaintext + 34 else { throw VaultInputError(field, "must be an envelope of \(plaintext + 34) bytes, not \(value.count)") }
         guard value[0] == 1, value[1] == 1 else { throw VaultInputError(field, "has an unknown envelope format or algorithm") }
         let actual = value[2..<6].reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
-        guard actual == kid else { throw VaultInputError(field, "must carry key id \(kid), not \(actual)") }
+        if let kid, actual != kid { throw VaultInputError(field, "must carry key id \(kid), not \(actual)") }
     }
 }

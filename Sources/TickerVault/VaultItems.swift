@@ -1,0 +1,88 @@
+import Foundation
+import TickerStore
+import TickerVaultFormat
+
+/// The server's side of a vault's items: it checks shapes and sizes, checks that the vault is
+/// the caller's, and hands commits to the store, which applies them atomically. It cannot read
+/// an item and does not try to.
+public struct VaultItems: Sendable {
+    let store: any VaultStore
+    let now: @Sendable () -> Date
+    /// The largest content envelope accepted: a plan is a few kilobytes.
+    public static let maxContentBytes = 1 << 20
+    public static let maxManifestEntries = 10_000
+
+    public init(store: any VaultStore, now: @escaping @Sendable () -> Date = { Date() }) {
+        self.store = store
+        self.now = now
+    }
+
+    public func contents(of vaultID: String, for account: VaultAccountRecord) async throws -> VaultContents {
+        try own(vaultID, account)
+        return try await store.vault(vaultID)
+    }
+
+    public func item(_ itemID: String, in vaultID: String, for account: VaultAccountRecord) async throws -> VaultItemRecord {
+        try own(vaultID, account)
+        try VaultInput.uuid(itemID, field: "item_id")
+        guard let item = try await store.item(vaultID: vaultID, itemID: itemID) else { throw VaultStoreError.itemNotFound(itemID) }
+        return item
+    }
+
+    /// One PUT, one DELETE or a batch: checked here, applied by the store as one transaction.
+    public func commit(_ change: VaultChange, for account: VaultAccountRecord) async throws -> [String: Int64] {
+        try own(change.vaultID, account)
+        for (index, put) in change.puts.enumerated() { try check(put, field: change.puts.count == 1 ? "" : "puts[\(index)].") }
+        for (index, delete) in change.deletes.enumerated() {
+            try VaultInput.uuid(delete.itemID, field: "deletes[\(index)].item_id")
+            guard delete.version >= 1 else { throw VaultInputError("deletes[\(index)].version", "must be 1 or more") }
+        }
+        let counter = try Self.manifestCounter(change.manifest.body)
+        guard counter == change.manifest.counter else { throw VaultInputError("manifest.counter", "does not match the manifest") }
+        return try await store.commit(change, now: now())
+    }
+
+    private func own(_ vaultID: String, _ account: VaultAccountRecord) throws {
+        guard vaultID == account.vaultID else { throw VaultAuthError.forbidden }
+    }
+
+    private func check(_ item: VaultItemRecord, field prefix: String) throws {
+        try VaultInput.uuid(item.itemID, field: prefix + "item_id")
+        guard item.version >= 1 else { throw VaultInputError(prefix + "version", "must be 1 or more") }
+        guard (3...100).contains(item.contentType.utf8.count), item.contentType.contains("/"),
+            item.contentType.unicodeScalars.allSatisfy({ $0.isASCII && $0.value > 0x20 })
+        else { throw VaultInputError(prefix + "content_type", "must be a media type such as application/vnd.ticker.plan+json") }
+        try VaultInput.envelope(item.itemKey, plaintext: 32, kid: nil, field: prefix + "item_key")
+        guard item.content.count >= 34 else { throw VaultInputError(prefix + "content", "is shorter than an envelope") }
+        guard item.content.count <= Self.maxContentBytes else {
+            throw VaultInputError(prefix + "content", "is \(item.content.count) bytes; the limit is \(Self.maxContentBytes)")
+        }
+        try VaultInput.envelope(item.content, plaintext: item.content.count - 34, kid: nil, field: prefix + "content")
+    }
+
+    /// The manifest is the client's JSON, stored as sent; its shape is checked so that every
+    /// client reading it back finds what the protocol promises.
+    static func manifestCounter(_ body: [UInt8]) throws -> Int64 {
+        struct Manifest: Decodable {
+            struct Entry: Decodable {
+                var item_id: String
+                var version: Int64
+                var digest: String
+            }
+            var counter: Int64
+            var entries: [Entry]
+            var mac: String
+        }
+        guard let manifest = try? JSONDecoder().decode(Manifest.self, from: Data(body)) else {
+            throw VaultInputError("manifest", "must be {counter, entries: [{item_id, version, digest}], mac}")
+        }
+        guard manifest.counter >= 1 else { throw VaultInputError("manifest.counter", "must be 1 or more") }
+        guard manifest.entries.count <= maxManifestEntries else { throw VaultInputError("manifest.entries", "has more than \(maxManifestEntries) items") }
+        guard (try? Base64URL.decode(manifest.mac).count) == 32 else { throw VaultInputError("manifest.mac", "must be 32 bytes of base64url") }
+        for (index, entry) in manifest.entries.enumerated() {
+            try VaultInput.uuid(entry.item_id, field: "manifest.entries[\(index)].item_id")
+            guard (try? Base64URL.decode(entry.digest).count) == 32 else { throw VaultInputError("manifest.entries[\(index)].digest", "must be 32 bytes") }
+        }
+        return manifest.counter
+    }
+}
