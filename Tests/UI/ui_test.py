@@ -11,6 +11,10 @@ from selenium.webdriver.common.by import By
 
 ticker, artifacts = sys.argv[1], sys.argv[2]
 os.makedirs(artifacts, exist_ok=True)
+# Screenshots of an earlier run would sit beside this run's under other numbers.
+for old in os.listdir(artifacts):
+    if old.endswith(".png"):
+        os.remove(os.path.join(artifacts, old))
 work = tempfile.mkdtemp()
 os.makedirs(f"{work}/dags")
 with open(f"{work}/dags/greet.yaml", "w") as f:
