@@ -22,9 +22,13 @@ public struct VaultItems: Sendable {
         return try await store.vault(vaultID)
     }
 
+    /// An item of the caller's vault, or of another vault while an active share of it is the
+    /// caller's.
     public func item(_ itemID: String, in vaultID: String, for account: VaultAccountRecord) async throws -> VaultItemRecord {
-        try own(vaultID, account)
         try VaultInput.uuid(itemID, field: "item_id")
+        if vaultID != account.vaultID {
+            guard try await store.hasActiveShare(recipientID: account.userID, vaultID: vaultID, itemID: itemID) else { throw VaultAuthError.forbidden }
+        }
         guard let item = try await store.item(vaultID: vaultID, itemID: itemID) else { throw VaultStoreError.itemNotFound(itemID) }
         return item
     }

@@ -19,12 +19,15 @@ struct CrashRecoveryTests {
             tasks:
               t: {operator: noop}
             """)
+        // The first attempt leaves a marker and runs far longer than the test waits, so the kill
+        // always finds it running, however slow the machine; the retry sees the marker and ends.
+        let marker = harness.root.appendingPathComponent("first-attempt-started").path
         try harness.writeDag("slow", """
             dag: slow
             tasks:
               work:
                 operator: shell
-                with: {command: "sleep 2; echo finished"}
+                with: {command: "if [ -e '\(marker)' ]; then echo finished; else touch '\(marker)'; sleep 30; fi"}
             """)
         try harness.startServer()
         let store = try harness.store()

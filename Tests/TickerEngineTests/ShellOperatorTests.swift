@@ -82,6 +82,17 @@ struct ShellOutputTests {
         #expect(recorder.lines(.stderr).joined().contains("/nonexistent/program"))
     }
 
+    /// A descriptor the process inherited without close-on-exec (from whatever started it) does
+    /// not reach the command, where it could keep a supervisor's pipe or socket open.
+    @Test func inheritedDescriptorsStayWithTicker() async throws {
+        let fd = open("/dev/null", O_RDONLY)  // deliberately without O_CLOEXEC
+        try #require(fd > 2)
+        defer { close(fd) }
+        let recorder = LogRecorder()
+        _ = try await shell("if [ -e /proc/$$/fd/\(fd) ]; then echo leaked; else echo closed; fi").run(makeContext(log: recorder.log))
+        #expect(recorder.lines(.stdout) == ["closed"])
+    }
+
     @Test func stdinIsEmpty() async throws {
         let recorder = LogRecorder()
         _ = try await shell("wc -c").run(makeContext(log: recorder.log))

@@ -100,3 +100,29 @@ struct VaultStoreContractTests {
         }
     }
 }
+
+@Suite("Vault store contract: shares")
+struct VaultShareStoreContractTests {
+    @Test("shares reach their recipient until the sender revokes them", arguments: StoreKind.available)
+    func shares(_ kind: StoreKind) async throws {
+        try await withStore(kind) { store in
+            let alice = account(1), bob = account(2)
+            try await store.createAccount(alice)
+            try await store.createAccount(bob)
+            let itemID = "a0000000-0000-4000-8000-000000000000"
+            let share = VaultShareRecord(
+                shareID: "50000000-0000-4000-8000-000000000000", senderID: alice.userID, recipientID: bob.userID, ownerID: alice.userID,
+                vaultID: alice.vaultID, itemID: itemID, header: [1], enc: Array(repeating: 2, count: 32), ct: Array(repeating: 3, count: 49),
+                sig: Array(repeating: 4, count: 64), createdAt: minutes(1))
+            try await store.createShare(share)
+            await #expect(throws: VaultStoreError.shareExists) { try await store.createShare(share) }
+            #expect(try await store.incomingShares(recipientID: bob.userID) == [share])
+            #expect(try await store.incomingShares(recipientID: alice.userID).isEmpty)
+            #expect(try await store.hasActiveShare(recipientID: bob.userID, vaultID: alice.vaultID, itemID: itemID))
+            #expect(try await !store.revokeShare(shareID: share.shareID, senderID: bob.userID, now: minutes(2)), "only the sender revokes")
+            #expect(try await store.revokeShare(shareID: share.shareID, senderID: alice.userID, now: minutes(2)))
+            #expect(try await !store.hasActiveShare(recipientID: bob.userID, vaultID: alice.vaultID, itemID: itemID))
+            #expect(try await store.incomingShares(recipientID: bob.userID).isEmpty)
+        }
+    }
+}

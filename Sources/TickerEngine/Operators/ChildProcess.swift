@@ -141,6 +141,7 @@ extension ChildProcess {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_adddup2(&actions, stdout, 1)
         posix_spawn_file_actions_adddup2(&actions, stderr, 2)
+        LibC.addCloseFrom(&actions, 3)
         if let directory = spec.workingDirectory {
             try LibC.addChdir(&actions, directory)
         }

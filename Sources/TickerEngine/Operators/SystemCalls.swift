@@ -3,11 +3,12 @@ import Foundation
 import Glibc
 #endif
 
-/// `pipe2` and `posix_spawn_file_actions_addchdir_np` are GNU extensions, hidden from Swift's
+/// `pipe2` and the `posix_spawn_file_actions_*_np` functions are GNU extensions, hidden from Swift's
 /// Glibc module (it is not built with _GNU_SOURCE), so they are looked up at run time.
 enum LibC {
     private typealias Pipe2 = @convention(c) (UnsafeMutablePointer<Int32>, Int32) -> Int32
     private typealias AddChdir = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, UnsafePointer<CChar>) -> Int32
+    private typealias AddCloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
 
     /// Looked up per call (a few microseconds, once per spawn) rather than cached, because C
     /// function pointers and library handles cannot be stored in `Sendable` globals.
@@ -35,6 +36,14 @@ enum LibC {
         guard result == 0 else {
             throw OperatorError("could not set working_dir \(path): \(errorText(result))")
         }
+    }
+
+    /// Closes every descriptor from `lowest` up in the child (glibc 2.34 or later). Ticker marks
+    /// its own descriptors close-on-exec, but it may have inherited others from whatever started
+    /// it; a command must not hold those open, or its parent's supervisor waits on them. On an
+    /// older C library this does nothing.
+    static func addCloseFrom(_ actions: UnsafeMutablePointer<posix_spawn_file_actions_t>, _ lowest: Int32) {
+        _ = symbol("posix_spawn_file_actions_addclosefrom_np", as: AddCloseFrom.self)?(actions, lowest)
     }
 
     static func errorText(_ code: Int32) -> String {

@@ -19,6 +19,7 @@ enum PostgresSchema {
         Migration(id: "v3-nodes", statements: v3),
         Migration(id: "v4-isin", statements: v4),
         Migration(id: "v5-vault", statements: VaultSchema.postgres),
+        Migration(id: "v6-vault-shares", statements: VaultSchema.postgresShares),
     ]
 
     static let ledger = """

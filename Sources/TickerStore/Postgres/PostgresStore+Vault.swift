@@ -62,13 +62,15 @@ extension PostgresStore: VaultStore {
     }
 
     public func revokeSessions(userID: String, keeping: [UInt8]?, now: Date) async throws {
-        try await write { tx in
-            try await tx.execute(
-                """
-                UPDATE vault_sessions SET revoked_at = \(now.millis)
-                WHERE user_id = \(userID) AND revoked_at IS NULL AND token_hash IS DISTINCT FROM \(keeping.map { Data($0) })
-                """)
-        }
+        try await write { tx in try await Self.revokeSessions(tx, userID: userID, keeping: keeping, now: now) }
+    }
+
+    private static func revokeSessions(_ tx: PostgresTransaction, userID: String, keeping: [UInt8]?, now: Date) async throws {
+        try await tx.execute(
+            """
+            UPDATE vault_sessions SET revoked_at = \(now.millis)
+            WHERE user_id = \(userID) AND revoked_at IS NULL AND token_hash IS DISTINCT FROM \(keeping.map { Data($0) })
+            """)
     }
 
     public func vault(_ vaultID: String) async throws -> VaultContents {
@@ -134,6 +136,28 @@ extension PostgresStore: VaultStore {
                 ON CONFLICT (vault_id) DO UPDATE SET counter = excluded.counter, body = excluded.body, updated_at = excluded.updated_at
                 """)
             return Dictionary(uniqueKeysWithValues: change.puts.map { ($0.itemID, $0.version) })
+        }
+    }
+
+    public func replaceCredentials(_ c: VaultCredentialChange, now: Date) async throws {
+        try await write { tx in
+            let updated = try await tx.rows(
+                """
+                UPDATE vault_accounts SET kdf = \(c.kdf.kdf), iterations = \(c.kdf.iterations), memory_kib = \(c.kdf.memoryKiB),
+                    parallelism = \(c.kdf.parallelism), seed = \(Data(c.kdf.seed)), kdf_mac = \(Data(c.kdfMAC)),
+                    auth_verifier = \(Data(c.authVerifier)), wrapped_user_key = \(Data(c.wrappedUserKey))
+                WHERE user_id = \(c.userID) RETURNING user_id
+                """)
+            guard updated.count == 1 else { throw StoreError.invalidArgument("no vault account \(c.userID)") }
+            if let recovery = c.recovery {
+                try await tx.execute(
+                    """
+                    UPDATE vault_accounts SET recovery_wrapped_user_key = \(Data(recovery.wrappedUserKey)),
+                        recovery_verifier = \(Data(recovery.verifier))
+                    WHERE user_id = \(c.userID)
+                    """)
+            }
+            try await Self.revokeSessions(tx, userID: c.userID, keeping: c.keepingSession, now: now)
         }
     }
 

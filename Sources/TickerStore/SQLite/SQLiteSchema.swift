@@ -17,6 +17,9 @@ enum SQLiteSchema {
         migrator.registerMigration("v4-vault") { db in
             try db.execute(sql: VaultSchema.sqlite)
         }
+        migrator.registerMigration("v5-vault-shares") { db in
+            try db.execute(sql: VaultSchema.sqliteShares)
+        }
         return migrator
     }
 

@@ -61,11 +61,13 @@ extension SQLiteStore: VaultStore {
     }
 
     public func revokeSessions(userID: String, keeping: [UInt8]?, now: Date) async throws {
-        try await pool.write { db in
-            try db.execute(
-                sql: "UPDATE vault_sessions SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL AND token_hash IS NOT ?",
-                arguments: [now.millis, userID, keeping.map { Data($0) }])
-        }
+        try await pool.write { db in try Self.revokeSessions(db, userID: userID, keeping: keeping, now: now) }
+    }
+
+    private static func revokeSessions(_ db: Database, userID: String, keeping: [UInt8]?, now: Date) throws {
+        try db.execute(
+            sql: "UPDATE vault_sessions SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL AND token_hash IS NOT ?",
+            arguments: [now.millis, userID, keeping.map { Data($0) }])
     }
 
     public func vault(_ vaultID: String) async throws -> VaultContents {
@@ -130,6 +132,28 @@ extension SQLiteStore: VaultStore {
                     """,
                 arguments: [change.vaultID, change.manifest.counter, Data(change.manifest.body), now.millis])
             return Dictionary(uniqueKeysWithValues: change.puts.map { ($0.itemID, $0.version) })
+        }
+    }
+
+    public func replaceCredentials(_ c: VaultCredentialChange, now: Date) async throws {
+        try await pool.write { db in
+            try db.execute(
+                sql: """
+                    UPDATE vault_accounts SET kdf = ?, iterations = ?, memory_kib = ?, parallelism = ?, seed = ?, kdf_mac = ?,
+                        auth_verifier = ?, wrapped_user_key = ?
+                    WHERE user_id = ?
+                    """,
+                arguments: [
+                    c.kdf.kdf, c.kdf.iterations, c.kdf.memoryKiB, c.kdf.parallelism, Data(c.kdf.seed), Data(c.kdfMAC), Data(c.authVerifier),
+                    Data(c.wrappedUserKey), c.userID,
+                ])
+            guard db.changesCount == 1 else { throw StoreError.invalidArgument("no vault account \(c.userID)") }
+            if let recovery = c.recovery {
+                try db.execute(
+                    sql: "UPDATE vault_accounts SET recovery_wrapped_user_key = ?, recovery_verifier = ? WHERE user_id = ?",
+                    arguments: [Data(recovery.wrappedUserKey), Data(recovery.verifier), c.userID])
+            }
+            try Self.revokeSessions(db, userID: c.userID, keeping: c.keepingSession, now: now)
         }
     }
 

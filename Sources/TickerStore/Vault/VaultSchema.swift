@@ -34,6 +34,22 @@ enum VaultSchema {
         ]
     }
 
+    /// Shares came in a migration of their own.
+    private static func shares(bytes: String) -> [String] {
+        [
+            """
+            CREATE TABLE vault_shares (
+                share_id TEXT PRIMARY KEY, sender_id TEXT NOT NULL REFERENCES vault_accounts(user_id),
+                recipient_id TEXT NOT NULL REFERENCES vault_accounts(user_id), owner_id TEXT NOT NULL, vault_id TEXT NOT NULL,
+                item_id TEXT NOT NULL, header \(bytes) NOT NULL, enc \(bytes) NOT NULL, ct \(bytes) NOT NULL, sig \(bytes) NOT NULL,
+                created_at BIGINT NOT NULL, revoked_at BIGINT)
+            """,
+            "CREATE INDEX vault_shares_incoming ON vault_shares(recipient_id, created_at)",
+        ]
+    }
+
     static let sqlite = tables(bytes: "BLOB").map { $0 + ";" }.joined(separator: "\n")
     static let postgres = tables(bytes: "bytea")
+    static let sqliteShares = shares(bytes: "BLOB").map { $0 + ";" }.joined(separator: "\n")
+    static let postgresShares = shares(bytes: "bytea")
 }

@@ -28,6 +28,78 @@ public protocol VaultStore: Sendable {
     /// the stored one plus one (1 for a new item), each delete must name the current version, and
     /// the manifest's counter must be `baseCounter + 1` with `baseCounter` the stored counter.
     func commit(_ change: VaultChange, now: Date) async throws -> [String: Int64]
+
+    /// Replaces the password-derived material of an account (a new password or Secret Key, or a
+    /// completed recovery, which also replaces the Recovery Key's) and revokes every session but
+    /// `keepingSession`, in one transaction.
+    func replaceCredentials(_ change: VaultCredentialChange, now: Date) async throws
+
+    /// Stores a share; throws `shareExists` when its id is taken.
+    func createShare(_ share: VaultShareRecord) async throws
+    /// Shares sent to `recipientID` and not revoked, oldest first.
+    func incomingShares(recipientID: String) async throws -> [VaultShareRecord]
+    /// Revokes a share its sender made; false when there is no such share of that sender.
+    func revokeShare(shareID: String, senderID: String, now: Date) async throws -> Bool
+    /// Whether `recipientID` holds a share of the item that is not revoked.
+    func hasActiveShare(recipientID: String, vaultID: String, itemID: String) async throws -> Bool
+}
+
+/// A shared item key as the server keeps it: opaque to it, checked only against the header's ids.
+public struct VaultShareRecord: Sendable, Hashable {
+    public var shareID: String
+    public var senderID: String
+    public var recipientID: String
+    public var ownerID: String
+    public var vaultID: String
+    public var itemID: String
+    public var header: [UInt8]
+    public var enc: [UInt8]
+    public var ct: [UInt8]
+    public var sig: [UInt8]
+    public var createdAt: Date
+
+    public init(
+        shareID: String, senderID: String, recipientID: String, ownerID: String, vaultID: String, itemID: String, header: [UInt8], enc: [UInt8],
+        ct: [UInt8], sig: [UInt8], createdAt: Date
+    ) {
+        self.shareID = shareID
+        self.senderID = senderID
+        self.recipientID = recipientID
+        self.ownerID = ownerID
+        self.vaultID = vaultID
+        self.itemID = itemID
+        self.header = header
+        self.enc = enc
+        self.ct = ct
+        self.sig = sig
+        self.createdAt = createdAt
+    }
+}
+
+/// New credentials, all made on the user's device.
+public struct VaultCredentialChange: Sendable {
+    public var userID: String
+    public var kdf: VaultKDFSettings
+    public var kdfMAC: [UInt8]
+    public var authVerifier: [UInt8]
+    public var wrappedUserKey: [UInt8]
+    /// Set by a completed recovery: the new Recovery Key's wrapped User Key and verifier.
+    public var recovery: (wrappedUserKey: [UInt8], verifier: [UInt8])?
+    /// The session making the change stays valid; nil revokes them all.
+    public var keepingSession: [UInt8]?
+
+    public init(
+        userID: String, kdf: VaultKDFSettings, kdfMAC: [UInt8], authVerifier: [UInt8], wrappedUserKey: [UInt8],
+        recovery: (wrappedUserKey: [UInt8], verifier: [UInt8])? = nil, keepingSession: [UInt8]?
+    ) {
+        self.userID = userID
+        self.kdf = kdf
+        self.kdfMAC = kdfMAC
+        self.authVerifier = authVerifier
+        self.wrappedUserKey = wrappedUserKey
+        self.recovery = recovery
+        self.keepingSession = keepingSession
+    }
 }
 
 /// An account as the server keeps it: no password, no key it could use. `authVerifier` and
@@ -175,6 +247,7 @@ public struct VaultChange: Sendable {
 
 public enum VaultStoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case accountExists
+    case shareExists
     case vaultNotFound(String)
     /// An item's version is not what the change assumed; `current` is the stored one (0: none).
     case versionConflict(itemID: String, current: Int64)
@@ -185,6 +258,7 @@ public enum VaultStoreError: Error, Sendable, Equatable, CustomStringConvertible
     public var description: String {
         switch self {
         case .accountExists: "an account with this e-mail or id already exists"
+        case .shareExists: "a share with this id already exists"
         case .vaultNotFound(let id): "no vault \(id)"
         case let .versionConflict(itemID, current): "item \(itemID) is at version \(current); write version \(current + 1)"
         case .counterConflict(let current): "the manifest counter is \(current); the next write must carry \(current + 1)"
