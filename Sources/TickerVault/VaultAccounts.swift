@@ -206,3 +206,22 @@ enum VaultInput {
         if let kid, actual != kid { throw VaultInputError(field, "must carry key id \(kid), not \(actual)") }
     }
 }
+
+extension VaultAccounts {
+    /// A user's public identity, for `GET /v1/users/{id}/identity` and `GET /v1/users/lookup`
+    /// (both for signed-in callers only: they tell that an account exists, as in every product
+    /// that lets people share). Nil for an unknown user.
+    public func identity(userID: String) async throws -> IdentityBundle? {
+        try await store.account(userID: userID).map(Self.bundle)
+    }
+
+    public func identity(email: String) async throws -> IdentityBundle? {
+        try await store.account(email: EmailAddress.canonical(email)).map(Self.bundle)
+    }
+
+    private static func bundle(_ account: VaultAccountRecord) -> IdentityBundle {
+        IdentityBundle(
+            userID: account.userID, epoch: UInt32(account.identity.epoch), signingKey: account.identity.signPK,
+            agreementKey: account.identity.encPK, selfSignature: account.identity.selfSig)
+    }
+}

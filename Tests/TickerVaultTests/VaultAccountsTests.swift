@@ -40,6 +40,12 @@ struct VaultAccountsTests {
             #expect(account.userID == client.request.userID)
             let (session, hash) = try await accounts.authenticate(token: token)
             #expect(session.vaultID == client.request.vaultID)
+            // Others find Alice's public identity, and it verifies and matches her fingerprint.
+            let published = try #require(try await accounts.identity(email: "ALICE@example.org"))
+            try published.verifySelfSignature()
+            #expect(try published.fingerprint() == (try client.account.identity.bundle(userID: client.request.userID, epoch: 1).fingerprint()))
+            #expect(try await accounts.identity(userID: client.request.userID) == published)
+            #expect(try await accounts.identity(email: "nobody@example.org") == nil)
             try await accounts.logOut(tokenHash: hash)
             await #expect(throws: VaultAuthError.unauthorized) { try await accounts.authenticate(token: token) }
             await #expect(throws: VaultAuthError.unauthorized) { try await accounts.authenticate(token: "not a token") }
