@@ -17,15 +17,20 @@ public final class DagFolderSync: Service, Sendable {
     private let logger: Logger
     private let interval: Duration
     private let deactivatesMissing: Bool
+    /// Asked before each sync: the name of a node whose folder counts instead of ours (see
+    /// `FolderAuthority`), or nil to go ahead.
+    private let deferral: (@Sendable () async throws -> String?)?
 
     /// - Parameter deactivatesMissing: whether DAGs absent from the folder (and from `codeDags`)
     ///   are deactivated. Only the serving process knows every DAG (its own Swift-defined ones
     ///   included), so only it should; other commands just add and update.
     public init(
         folder: URL, registry: OperatorRegistry, codeDags: [DagDefinition] = [], store: any SchedulerStore,
-        logger: Logger, interval: Duration = .seconds(10), deactivatesMissing: Bool = true
+        logger: Logger, interval: Duration = .seconds(10), deactivatesMissing: Bool = true,
+        deferral: (@Sendable () async throws -> String?)? = nil
     ) {
         self.deactivatesMissing = deactivatesMissing
+        self.deferral = deferral
         self.folder = folder
         self.loader = DagFileLoader(registry: registry)
         self.codeDags = codeDags
@@ -40,6 +45,10 @@ public final class DagFolderSync: Service, Sendable {
         let loaded = loader.loadFolder(folder)
         for problem in loaded.problems {
             logger.error("DAG file problem: \(problem)")
+        }
+        if let newer = try await deferral?() {
+            logger.info("not syncing the DAG folder: node \(newer) runs a newer version, and its folder defines the DAGs")
+            return loaded.problems
         }
         let report = try await store.syncDags(
             loaded.dags + codeDags, deactivateOthers: deactivatesMissing && loaded.problems.isEmpty, now: Date())

@@ -77,7 +77,8 @@ public struct TickerServer: Sendable {
             }
         }
         let folder = URL(fileURLWithPath: dagsFolder, isDirectory: true)
-        let sync = DagFolderSync(folder: folder, registry: registry, codeDags: codeDags, store: store, logger: logger)
+        let sync = DagFolderSync(folder: folder, registry: registry, codeDags: codeDags, store: store, logger: logger,
+            deferral: exclusive ? nil : Self.deferToNewerNodes(store, lease: engine.lease))
         try await sync.syncOnce()
         var config = engine
         config.exclusiveStore = exclusive
@@ -101,6 +102,16 @@ public struct TickerServer: Sendable {
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
         try await group.run()
+    }
+}
+
+extension TickerServer {
+    /// On a shared store, a node does not sync its DAG folder while a newer version runs.
+    fileprivate static func deferToNewerNodes(_ store: any ServingStore, lease: Duration) -> @Sendable () async throws -> String? {
+        {
+            FolderAuthority.newerNode(than: TickerVersion.current, in: try await store.nodes(), now: Date(), lease: lease)
+                .map { "\($0.id) (\($0.version))" }
+        }
     }
 }
 

@@ -21,7 +21,9 @@ struct Runtime {
         let store = try await openStore(settings, directory: directory, logger: logger)
         let isin = try await ISINPipeline.open(directory, database: settings.database, logger: logger)
         let runtime = Runtime(settings: settings, store: store, isin: isin, registry: .ticker(isin: isin), logger: logger)
-        if syncDags { try await runtime.syncDagFolder() }
+        // On a shared database the servers' folders define the DAGs: a command run from a laptop
+        // with another folder must not change them.
+        if syncDags && settings.database == nil { try await runtime.syncDagFolder() }
         return runtime
     }
 
