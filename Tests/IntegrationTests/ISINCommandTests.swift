@@ -29,6 +29,9 @@ struct ISINCommandTests {
         try FileManager.default.copyItem(at: Self.repoDags.appendingPathComponent("isin_sample.csv"), to: list)
         try installDag(harness, source: list)
         try harness.startServer()
+        // On a shared database the server's folder defines the DAGs (CLI commands do not sync
+        // theirs): wait until it has.
+        try await harness.waitUntil("the server synced its DAG folder") { try harness.cli("dags", "list").stdout.contains("isin_daily") }
 
         let first = try harness.cli("isin", "sync")
         #expect(first.status == 0, "\(first.stdout)\(first.stderr)")
