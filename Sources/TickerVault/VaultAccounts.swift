@@ -75,8 +75,8 @@ public struct VaultAccounts: Sendable {
             VaultAccountRecord(
                 userID: r.userID, email: email, vaultID: r.vaultID,
                 kdf: VaultKDFSettings(kdf: r.kdf.kdf, iterations: r.kdf.iterations, memoryKiB: r.kdf.memoryKiB, parallelism: r.kdf.parallelism, seed: r.kdf.seed),
-                kdfMAC: r.kdfMAC, authVerifier: try Self.verifier(userID: r.userID, key: r.authKey), wrappedUserKey: r.wrappedUserKey, userKeyEpoch: 1,
-                recoveryWrappedUserKey: r.recoveryWrappedUserKey, recoveryVerifier: try Self.verifier(userID: r.userID, key: r.recoveryAuthKey),
+                kdfMAC: r.kdfMAC, authVerifier: try Verifier.of(userID: r.userID, key: r.authKey), wrappedUserKey: r.wrappedUserKey, userKeyEpoch: 1,
+                recoveryWrappedUserKey: r.recoveryWrappedUserKey, recoveryVerifier: try Verifier.of(userID: r.userID, key: r.recoveryAuthKey),
                 identity: VaultIdentityRecord(
                     epoch: Int(r.identity.epoch), signPK: r.identity.signingKey, encPK: r.identity.agreementKey, selfSig: r.identity.selfSignature,
                     wrappedPrivate: r.wrappedPrivate),
@@ -110,7 +110,7 @@ public struct VaultAccounts: Sendable {
         let email = EmailAddress.canonical(email)
         let account = try await store.account(email: email)
         let userID = account?.userID ?? fake(email: email).userID
-        let presented = try Self.verifier(userID: userID, key: authKey)
+        let presented = try Verifier.of(userID: userID, key: authKey)
         let stored = account?.authVerifier ?? Array(repeating: 0, count: 32)
         guard let account, Self.constantTimeEqual(presented, stored) else { throw VaultAuthError.badCredentials }
         let token = RandomBytes.make(32)
@@ -132,13 +132,6 @@ public struct VaultAccounts: Sendable {
 
     public func logOut(tokenHash: [UInt8]) async throws {
         try await store.revokeSession(tokenHash: tokenHash, now: now())
-    }
-
-    static func verifier(userID: String, key: [UInt8]) throws -> [UInt8] {
-        var w = ByteWriter("TKVER1")
-        try w.lp(userID)
-        w.raw(key)
-        return Array(SHA256.hash(data: w.bytes))
     }
 
     static func tokenHash(_ token: [UInt8]) -> [UInt8] { Array(SHA256.hash(data: token)) }
@@ -200,10 +193,10 @@ enum VaultInput {
 
     /// A v1 envelope of a `plaintext`-byte value, under key id `kid` when one is required.
     static func envelope(_ value: [UInt8], plaintext: Int, kid: UInt32?, field: String) throws {
-        guard value.count == plaintext + 34 else { throw VaultInputError(field, "must be an envelope of \(plaintext + 34) bytes, not \(value.count)") }
-        guard value[0] == 1, value[1] == 1 else { throw VaultInputError(field, "has an unknown envelope format or algorithm") }
-        let actual = value[2..<6].reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
-        if let kid, actual != kid { throw VaultInputError(field, "must carry key id \(kid), not \(actual)") }
+        let size = plaintext + EnvelopeHeader.overhead
+        guard value.count == size else { throw VaultInputError(field, "must be an envelope of \(size) bytes, not \(value.count)") }
+        guard let header = try? EnvelopeHeader(of: value) else { throw VaultInputError(field, "has an unknown envelope format or algorithm") }
+        if let kid, header.kid != kid { throw VaultInputError(field, "must carry key id \(kid), not \(header.kid)") }
     }
 }
 

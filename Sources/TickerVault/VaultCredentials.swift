@@ -29,7 +29,7 @@ extension VaultAccounts {
         _ account: VaultAccountRecord, currentAuthKey: [UInt8], new: NewCredentials, session: [UInt8]
     ) async throws {
         try VaultInput.bytes(currentAuthKey, 32, field: "auth_key")
-        guard Self.constantTimeEqual(try Self.verifier(userID: account.userID, key: currentAuthKey), account.authVerifier) else {
+        guard Self.constantTimeEqual(try Verifier.of(userID: account.userID, key: currentAuthKey), account.authVerifier) else {
             throw VaultAuthError.badCredentials
         }
         try await replace(account, with: new, recovery: nil, keeping: session, field: "new")
@@ -41,7 +41,7 @@ extension VaultAccounts {
         try VaultInput.bytes(recoveryAuthKey, 32, field: "recovery_auth_key")
         let email = EmailAddress.canonical(email)
         let account = try await store.account(email: email)
-        let presented = try Self.verifier(userID: account?.userID ?? fake(email: email).userID, key: recoveryAuthKey)
+        let presented = try Verifier.of(userID: account?.userID ?? fake(email: email).userID, key: recoveryAuthKey)
         guard let account, Self.constantTimeEqual(presented, account.recoveryVerifier) else { throw VaultAuthError.badCredentials }
         let token = RandomBytes.make(32)
         let at = now()
@@ -56,7 +56,7 @@ extension VaultAccounts {
         let (account, _) = try await authenticate(token: token, kind: .recovery)
         try VaultInput.bytes(newRecovery.authKey, 32, field: "new_recovery.auth_key")
         try VaultInput.envelope(newRecovery.wrappedUserKey, plaintext: 32, kid: 0, field: "new_recovery.wrapped_user_key")
-        let recovery = (newRecovery.wrappedUserKey, try Self.verifier(userID: account.userID, key: newRecovery.authKey))
+        let recovery = (newRecovery.wrappedUserKey, try Verifier.of(userID: account.userID, key: newRecovery.authKey))
         try await replace(account, with: new, recovery: recovery, keeping: nil, field: "new")
     }
 
@@ -76,7 +76,7 @@ extension VaultAccounts {
             VaultCredentialChange(
                 userID: account.userID,
                 kdf: VaultKDFSettings(kdf: new.kdf.kdf, iterations: new.kdf.iterations, memoryKiB: new.kdf.memoryKiB, parallelism: new.kdf.parallelism, seed: new.kdf.seed),
-                kdfMAC: new.kdfMAC, authVerifier: try Self.verifier(userID: account.userID, key: new.authKey), wrappedUserKey: new.wrappedUserKey,
+                kdfMAC: new.kdfMAC, authVerifier: try Verifier.of(userID: account.userID, key: new.authKey), wrappedUserKey: new.wrappedUserKey,
                 recovery: recovery, keepingSession: keeping),
             now: now())
     }

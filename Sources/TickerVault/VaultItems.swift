@@ -57,11 +57,11 @@ public struct VaultItems: Sendable {
             item.contentType.unicodeScalars.allSatisfy({ $0.isASCII && $0.value > 0x20 })
         else { throw VaultInputError(prefix + "content_type", "must be a media type such as application/vnd.ticker.plan+json") }
         try VaultInput.envelope(item.itemKey, plaintext: 32, kid: nil, field: prefix + "item_key")
-        guard item.content.count >= 34 else { throw VaultInputError(prefix + "content", "is shorter than an envelope") }
+        guard item.content.count >= EnvelopeHeader.overhead else { throw VaultInputError(prefix + "content", "is shorter than an envelope") }
         guard item.content.count <= Self.maxContentBytes else {
             throw VaultInputError(prefix + "content", "is \(item.content.count) bytes; the limit is \(Self.maxContentBytes)")
         }
-        try VaultInput.envelope(item.content, plaintext: item.content.count - 34, kid: nil, field: prefix + "content")
+        try VaultInput.envelope(item.content, plaintext: item.content.count - EnvelopeHeader.overhead, kid: nil, field: prefix + "content")
     }
 
     /// The manifest is the client's JSON, stored as sent; its shape is checked so that every

@@ -70,7 +70,7 @@ struct VectorTests {
         #expect(Hex.encode(PasswordKeys.secretKeyKey(try secretKey, salt: keys.salt)) == (try v.text("\(p).sk_key_hex")))
         #expect(Hex.encode(keys.authKey) == (try v.text("\(p).auth_key_hex")))
         #expect(keys.wrapKey.withUnsafeBytes { Hex.encode($0) } == (try v.text("\(p).wrap_key_hex")))
-        #expect(Hex.encode(try PasswordKeys.verifier(userID: userID, authKey: keys.authKey)) == (try v.text("\(p).auth_verifier_hex")))
+        #expect(Hex.encode(try Verifier.of(userID: userID, key: keys.authKey)) == (try v.text("\(p).auth_verifier_hex")))
 
         let macKey = try ParametersMAC.key(secretKey: try secretKey, email: email, parameters: params)
         #expect(macKey.withUnsafeBytes { Hex.encode($0) } == (try v.text("\(p).params_mac_key_hex")))
@@ -107,7 +107,7 @@ struct VectorTests {
         let keys = try RecoveryKeys(recoveryKey: try RecoveryKey(bytes: try v.hex("encoding.recovery_key_hex")), userID: userID)
         #expect(Hex.encode(keys.authKey) == (try v.text("user_key.recovery.recovery_auth_key_hex")))
         #expect(keys.wrapKey.withUnsafeBytes { Hex.encode($0) } == (try v.text("user_key.recovery.recovery_wrap_key_hex")))
-        #expect(Hex.encode(try PasswordKeys.verifier(userID: userID, authKey: keys.authKey)) == (try v.text("user_key.recovery.recovery_verifier_hex")))
+        #expect(Hex.encode(try Verifier.of(userID: userID, key: keys.authKey)) == (try v.text("user_key.recovery.recovery_verifier_hex")))
         let wrapped = try Base64URL.decode(try v.text("user_key.recovery.wrapped_b64u"))
         #expect(try Envelope.open(wrapped, key: keys.wrapKey, context: try context("user_key.recovery.ctx")) == (try v.hex("user_key.user_key_hex")))
     }

@@ -37,13 +37,6 @@ public struct PasswordKeys: Sendable {
         HKDFBytes.derive(SymmetricKey(data: secretKey.bytes), salt: salt, info: Array("ticker/v1/secret-key".utf8))
     }
 
-    /// What the server stores instead of `auth_key`: `SHA256("TKVER1" ‖ lp(user_id) ‖ key)`.
-    public static func verifier(userID: String, authKey: [UInt8]) throws -> [UInt8] {
-        var w = ByteWriter("TKVER1")
-        try w.lp(userID)
-        w.raw(authKey)
-        return Array(SHA256.hash(data: w.bytes))
-    }
 }
 
 /// The MAC over an account's key-derivation parameters. It is keyed by the Secret Key alone (no

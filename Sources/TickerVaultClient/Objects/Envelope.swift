@@ -48,15 +48,12 @@ public struct EnvelopeContext: Sendable, Hashable {
 /// The six header bytes are part of the AAD, so changing the format, algorithm or key id breaks
 /// the tag.
 public enum Envelope {
-    static let format: UInt8 = 0x01
-    static let aesGCM: UInt8 = 0x01
-    static let headerSize = 6
-    static let minimumSize = headerSize + 12 + 16
+    static let headerSize = EnvelopeHeader.size
 
     public static func seal(_ plaintext: [UInt8], key: SymmetricKey, kid: UInt32, context: EnvelopeContext, nonce: [UInt8]? = nil) throws -> [UInt8] {
         var header = ByteWriter()
-        header.u8(format)
-        header.u8(aesGCM)
+        header.u8(EnvelopeHeader.format)
+        header.u8(EnvelopeHeader.aesGCM)
         header.u32(kid)
         let gcmNonce = try AES.GCM.Nonce(data: nonce ?? RandomBytes.make(12))
         let box = try AES.GCM.seal(plaintext, using: key, nonce: gcmNonce, authenticating: header.bytes + (try context.encoded()))
@@ -65,12 +62,11 @@ public enum Envelope {
 
     /// The key id in the header: which key generation to open it with.
     public static func kid(of envelope: [UInt8]) throws -> UInt32 {
-        try checkHeader(envelope)
-        return envelope[2..<6].reduce(0) { $0 << 8 | UInt32($1) }
+        try EnvelopeHeader(of: envelope).kid
     }
 
     public static func open(_ envelope: [UInt8], key: SymmetricKey, context: EnvelopeContext) throws -> [UInt8] {
-        try checkHeader(envelope)
+        _ = try EnvelopeHeader(of: envelope)
         let aad = Array(envelope[0..<headerSize]) + (try context.encoded())
         do {
             let box = try AES.GCM.SealedBox(
@@ -80,12 +76,6 @@ public enum Envelope {
         } catch {
             throw VaultError.integrity("\(describe(context)) does not decrypt: it was altered, swapped or replayed, or the key is wrong")
         }
-    }
-
-    private static func checkHeader(_ envelope: [UInt8]) throws {
-        guard envelope.count >= minimumSize else { throw VaultError.malformed("an envelope of \(envelope.count) bytes is shorter than \(minimumSize)") }
-        guard envelope[0] == format else { throw VaultError.unsupported("envelope format \(envelope[0])") }
-        guard envelope[1] == aesGCM else { throw VaultError.unsupported("envelope algorithm \(envelope[1])") }
     }
 
     private static func describe(_ context: EnvelopeContext) -> String {
