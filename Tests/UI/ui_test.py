@@ -70,7 +70,8 @@ try:
     assert driver.current_url.endswith("/ui/login"), driver.current_url
     driver.find_element(By.ID, "token").send_keys("tkr_wrong" + "A" * 38)
     driver.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
-    assert "unknown token" in driver.page_source, driver.page_source[:3000]
+    # The click returns before the answer arrives, so wait for the refusal rather than read at once.
+    wait_for("the refused sign-in", lambda: "unknown token" in driver.page_source)
     shot("login-refused")
     driver.find_element(By.ID, "token").send_keys(token)
     driver.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
