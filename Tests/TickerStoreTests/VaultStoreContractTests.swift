@@ -126,3 +126,70 @@ struct VaultShareStoreContractTests {
         }
     }
 }
+
+@Suite("Vault store contract: User Key rotation and server secrets")
+struct VaultKeyStoreContractTests {
+    private func rotation(_ account: VaultAccountRecord, epoch: Int, base: Int64?, keys: [String: [UInt8]], keeping: [UInt8]) -> VaultKeyRotation {
+        VaultKeyRotation(
+            userID: account.userID, newEpoch: epoch, wrappedUserKey: Array(repeating: 40, count: 66), recoveryWrappedUserKey: Array(repeating: 50, count: 66),
+            wrappedPrivate: [20, 30],
+            vaults: base.map { [VaultKeyRotation.Vault(vaultID: account.vaultID, baseCounter: $0, itemKeys: keys, manifest: manifest($0 + 1))] } ?? [],
+            keepingSession: keeping)
+    }
+
+    @Test("a rotation re-wraps every live item key and moves the manifest on, or changes nothing", arguments: StoreKind.available)
+    func rotation(_ kind: StoreKind) async throws {
+        try await withStore(kind) { store in
+            let alice = account(1)
+            try await store.createAccount(alice)
+            let a = "a0000000-0000-4000-8000-000000000000", b = "b0000000-0000-4000-8000-000000000000"
+            let mine = VaultSessionRecord(tokenHash: Array(repeating: 1, count: 32), userID: alice.userID, kind: .session, createdAt: minutes(0), expiresAt: minutes(60))
+            var other = mine
+            other.tokenHash = Array(repeating: 2, count: 32)
+            try await store.createSession(mine)
+            // An empty vault is left out of the rotation.
+            try await store.rotateUserKey(rotation(alice, epoch: 2, base: nil, keys: [:], keeping: mine.tokenHash), now: minutes(1))
+            try await store.createSession(other)
+            _ = try await store.commit(
+                VaultChange(vaultID: alice.vaultID, baseCounter: 0, puts: [item(a, version: 1), item(b, version: 1)], deletes: [], manifest: manifest(1)),
+                now: minutes(2))
+            _ = try await store.commit(VaultChange(vaultID: alice.vaultID, baseCounter: 1, puts: [], deletes: [(b, 1)], manifest: manifest(2)), now: minutes(2))
+
+            await #expect(throws: VaultStoreError.epochConflict(current: 2)) {
+                try await store.rotateUserKey(rotation(alice, epoch: 2, base: 2, keys: [a: [7]], keeping: mine.tokenHash), now: minutes(3))
+            }
+            await #expect(throws: VaultStoreError.rotationIncomplete(vaultID: alice.vaultID, detail: "is missing: the vault has items")) {
+                try await store.rotateUserKey(rotation(alice, epoch: 3, base: nil, keys: [:], keeping: mine.tokenHash), now: minutes(3))
+            }
+            await #expect(throws: VaultStoreError.rotationIncomplete(vaultID: alice.vaultID, detail: "re-wraps item \(b), which is not a live item")) {
+                try await store.rotateUserKey(rotation(alice, epoch: 3, base: 2, keys: [a: [7], b: [7]], keeping: mine.tokenHash), now: minutes(3))
+            }
+            await #expect(throws: VaultStoreError.counterConflict(current: 2)) {
+                try await store.rotateUserKey(rotation(alice, epoch: 3, base: 1, keys: [a: [7]], keeping: mine.tokenHash), now: minutes(3))
+            }
+            #expect(try await store.account(userID: alice.userID)?.userKeyEpoch == 2, "a refused rotation changes nothing")
+            #expect(try await store.session(tokenHash: other.tokenHash, now: minutes(3)) != nil)
+
+            try await store.rotateUserKey(rotation(alice, epoch: 3, base: 2, keys: [a: [7, 7]], keeping: mine.tokenHash), now: minutes(4))
+            let rotated = try #require(try await store.account(userID: alice.userID))
+            #expect(rotated.userKeyEpoch == 3 && rotated.wrappedUserKey == Array(repeating: 40, count: 66))
+            #expect(rotated.recoveryWrappedUserKey == Array(repeating: 50, count: 66) && rotated.identity.wrappedPrivate == [20, 30])
+            #expect(rotated.identity.signPK == alice.identity.signPK, "the identity keys stay; only their wrapping changes")
+            var expected = item(a, version: 1)
+            expected.itemKey = [7, 7]
+            #expect(try await store.vault(alice.vaultID) == VaultContents(manifest: manifest(3), items: [expected]), "versions stay, the counter moves on")
+            #expect(try await store.session(tokenHash: mine.tokenHash, now: minutes(5)) != nil, "the rotating session stays")
+            #expect(try await store.session(tokenHash: other.tokenHash, now: minutes(5)) == nil, "every other session ends")
+        }
+    }
+
+    @Test("the first stored server secret wins and stays", arguments: StoreKind.available)
+    func serverSecret(_ kind: StoreKind) async throws {
+        try await withStore(kind) { store in
+            let first = try await store.serverSecret(named: "prelogin", proposed: [1, 2, 3], now: minutes(0))
+            let again = try await store.serverSecret(named: "prelogin", proposed: [4, 5, 6], now: minutes(1))
+            let other = try await store.serverSecret(named: "other", proposed: [7], now: minutes(1))
+            #expect(first == [1, 2, 3] && again == [1, 2, 3] && other == [7])
+        }
+    }
+}

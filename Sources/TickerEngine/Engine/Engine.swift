@@ -55,7 +55,7 @@ public final class Engine: Service, Sendable {
         let outboxTask = Task { await outbox.run() }
         // Heartbeats go on while draining: an attempt finishing its work must keep its lease.
         let heartbeatTask = Task { if config.runsWorker { await workers.heartbeatLoop() } }
-        try? await cancelWhenGracefulShutdown { await self.runLoops() }
+        await cancelWhenGracefulShutdown { await self.runLoops() }
         logger.info("shutting down: no new slots or claims")
         // Graceful shutdown drains; plain cancellation means "stop now". The drain runs in its own
         // task because its waits must not be cut short by this task's cancellation.

@@ -20,6 +20,7 @@ enum PostgresSchema {
         Migration(id: "v4-isin", statements: v4),
         Migration(id: "v5-vault", statements: VaultSchema.postgres),
         Migration(id: "v6-vault-shares", statements: VaultSchema.postgresShares),
+        Migration(id: "v7-vault-secrets", statements: VaultSchema.postgresSecrets),
     ]
 
     static let ledger = """

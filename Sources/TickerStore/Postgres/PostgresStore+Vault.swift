@@ -65,7 +65,7 @@ extension PostgresStore: VaultStore {
         try await write { tx in try await Self.revokeSessions(tx, userID: userID, keeping: keeping, now: now) }
     }
 
-    private static func revokeSessions(_ tx: PostgresTransaction, userID: String, keeping: [UInt8]?, now: Date) async throws {
+    static func revokeSessions(_ tx: PostgresTransaction, userID: String, keeping: [UInt8]?, now: Date) async throws {
         try await tx.execute(
             """
             UPDATE vault_sessions SET revoked_at = \(now.millis)

@@ -20,6 +20,9 @@ enum SQLiteSchema {
         migrator.registerMigration("v5-vault-shares") { db in
             try db.execute(sql: VaultSchema.sqliteShares)
         }
+        migrator.registerMigration("v6-vault-secrets") { db in
+            try db.execute(sql: VaultSchema.sqliteSecrets)
+        }
         return migrator
     }
 

@@ -64,7 +64,7 @@ extension SQLiteStore: VaultStore {
         try await pool.write { db in try Self.revokeSessions(db, userID: userID, keeping: keeping, now: now) }
     }
 
-    private static func revokeSessions(_ db: Database, userID: String, keeping: [UInt8]?, now: Date) throws {
+    static func revokeSessions(_ db: Database, userID: String, keeping: [UInt8]?, now: Date) throws {
         try db.execute(
             sql: "UPDATE vault_sessions SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL AND token_hash IS NOT ?",
             arguments: [now.millis, userID, keeping.map { Data($0) }])

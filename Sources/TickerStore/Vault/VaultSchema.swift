@@ -48,8 +48,16 @@ enum VaultSchema {
         ]
     }
 
+    /// Secrets of the server itself (the one behind fake prelogin answers), shared by every node
+    /// so that they all answer alike.
+    private static func secrets(bytes: String) -> [String] {
+        ["CREATE TABLE vault_server_secrets (name TEXT PRIMARY KEY, value \(bytes) NOT NULL, created_at BIGINT NOT NULL)"]
+    }
+
     static let sqlite = tables(bytes: "BLOB").map { $0 + ";" }.joined(separator: "\n")
     static let postgres = tables(bytes: "bytea")
     static let sqliteShares = shares(bytes: "BLOB").map { $0 + ";" }.joined(separator: "\n")
     static let postgresShares = shares(bytes: "bytea")
+    static let sqliteSecrets = secrets(bytes: "BLOB").map { $0 + ";" }.joined(separator: "\n")
+    static let postgresSecrets = secrets(bytes: "bytea")
 }

@@ -42,6 +42,15 @@ public protocol VaultStore: Sendable {
     func revokeShare(shareID: String, senderID: String, now: Date) async throws -> Bool
     /// Whether `recipientID` holds a share of the item that is not revoked.
     func hasActiveShare(recipientID: String, vaultID: String, itemID: String) async throws -> Bool
+
+    /// Replaces the User Key of an account: its wrappings, the identity's wrapped private keys,
+    /// every item key of its vaults and their manifests, and revokes every session but the
+    /// rotating one, in one transaction (rule `VaultRotationRule`).
+    func rotateUserKey(_ rotation: VaultKeyRotation, now: Date) async throws
+
+    /// The server secret called `name`: the stored one, or `proposed` if none is stored yet. Every
+    /// node asking gets the same value, whoever stored it first.
+    func serverSecret(named name: String, proposed: [UInt8], now: Date) async throws -> [UInt8]
 }
 
 /// A shared item key as the server keeps it: opaque to it, checked only against the header's ids.
@@ -254,6 +263,10 @@ public enum VaultStoreError: Error, Sendable, Equatable, CustomStringConvertible
     /// The manifest's counter is not the stored one plus one.
     case counterConflict(current: Int64)
     case itemNotFound(String)
+    /// A User Key rotation's new epoch is not the stored one plus one.
+    case epochConflict(current: Int)
+    /// A User Key rotation that does not re-wrap exactly the live items of a vault.
+    case rotationIncomplete(vaultID: String, detail: String)
 
     public var description: String {
         switch self {
@@ -263,6 +276,8 @@ public enum VaultStoreError: Error, Sendable, Equatable, CustomStringConvertible
         case let .versionConflict(itemID, current): "item \(itemID) is at version \(current); write version \(current + 1)"
         case .counterConflict(let current): "the manifest counter is \(current); the next write must carry \(current + 1)"
         case .itemNotFound(let id): "no item \(id)"
+        case .epochConflict(let current): "the User Key is at epoch \(current); a rotation must carry epoch \(current + 1)"
+        case let .rotationIncomplete(vaultID, detail): "the rotation of vault \(vaultID) \(detail)"
         }
     }
 }
