@@ -33,6 +33,7 @@ let package = Package(
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
         .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-openapi-generator", from: "1.14.3"),
         .package(url: "https://github.com/apple/swift-openapi-runtime", from: "1.13.4"),
@@ -100,6 +101,7 @@ let package = Package(
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Logging", package: "swift-log"),
@@ -110,7 +112,7 @@ let package = Package(
         .executableTarget(
             name: "ticker",
             dependencies: [
-                "TickerCore", "TickerStore", "TickerEngine", "TickerISIN", "TickerHTTP",
+                "TickerCore", "TickerStore", "TickerEngine", "TickerISIN", "TickerHTTP", "TickerVaultHTTP", "TickerVaultClient",
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -135,12 +137,47 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "TickerVaultTests", dependencies: ["TickerVault", "TickerVaultClient", "TickerStore"]),
+        // The vault API's types and server protocol, generated from openapi/vault.yaml.
+        .target(
+            name: "TickerVaultAPI",
+            dependencies: [.product(name: "OpenAPIRuntime", package: "swift-openapi-runtime")],
+            swiftSettings: strict,
+            plugins: [.plugin(name: "OpenAPIGenerator", package: "swift-openapi-generator")]
+        ),
+        // The vault API's handlers, mounted at /v1 on the web server.
+        .target(
+            name: "TickerVaultHTTP",
+            dependencies: [
+                "TickerVault", "TickerVaultAPI", "TickerHTTP", "TickerStore",
+                .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
+                .product(name: "OpenAPIHummingbird", package: "swift-openapi-hummingbird"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "TickerVaultHTTPTests",
+            dependencies: [
+                "TickerVaultHTTP", "TickerVaultClient", "TickerHTTP", "TickerStore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
         // The vault's client side: key derivation, envelopes, manifests, identities and shares of
         // docs/vault-protocol.md. It imports no server module, so plaintext handling stays here.
         .target(
             name: "TickerVaultClient",
             dependencies: [
                 "TickerVaultFormat",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ],

@@ -162,7 +162,7 @@ public struct VaultInputError: Error, Sendable, Equatable, CustomStringConvertib
     public var field: String
     public var message: String
 
-    init(_ field: String, _ message: String) {
+    public init(_ field: String, _ message: String) {
         self.field = field
         self.message = message
     }

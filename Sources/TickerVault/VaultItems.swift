@@ -36,12 +36,14 @@ public struct VaultItems: Sendable {
     /// One PUT, one DELETE or a batch: checked here, applied by the store as one transaction.
     public func commit(_ change: VaultChange, for account: VaultAccountRecord) async throws -> [String: Int64] {
         try own(change.vaultID, account)
-        for (index, put) in change.puts.enumerated() { try check(put, field: change.puts.count == 1 ? "" : "puts[\(index)].") }
+        for (index, put) in change.puts.enumerated() {
+            try check(put, epoch: account.userKeyEpoch, field: change.puts.count == 1 ? "" : "puts[\(index)].")
+        }
         for (index, delete) in change.deletes.enumerated() {
             try VaultInput.uuid(delete.itemID, field: "deletes[\(index)].item_id")
             guard delete.version >= 1 else { throw VaultInputError("deletes[\(index)].version", "must be 1 or more") }
         }
-        let counter = try Self.manifestCounter(change.manifest.body)
+        let counter = try Self.manifestCounter(change.manifest.body, field: "manifest")
         guard counter == change.manifest.counter else { throw VaultInputError("manifest.counter", "does not match the manifest") }
         return try await store.commit(change, now: now())
     }
@@ -50,13 +52,15 @@ public struct VaultItems: Sendable {
         guard vaultID == account.vaultID else { throw VaultAuthError.forbidden }
     }
 
-    private func check(_ item: VaultItemRecord, field prefix: String) throws {
+    private func check(_ item: VaultItemRecord, epoch: Int, field prefix: String) throws {
         try VaultInput.uuid(item.itemID, field: prefix + "item_id")
         guard item.version >= 1 else { throw VaultInputError(prefix + "version", "must be 1 or more") }
         guard (3...100).contains(item.contentType.utf8.count), item.contentType.contains("/"),
             item.contentType.unicodeScalars.allSatisfy({ $0.isASCII && $0.value > 0x20 })
         else { throw VaultInputError(prefix + "content_type", "must be a media type such as application/vnd.ticker.plan+json") }
         try VaultInput.envelope(item.itemKey, plaintext: 32, kid: nil, field: prefix + "item_key")
+        // A device that missed a User Key rotation would wrap under a key no other device has.
+        guard (try? EnvelopeHeader(of: item.itemKey).kid) == UInt32(epoch) else { throw VaultStoreError.epochConflict(current: epoch) }
         guard item.content.count >= EnvelopeHeader.overhead else { throw VaultInputError(prefix + "content", "is shorter than an envelope") }
         guard item.content.count <= Self.maxContentBytes else {
             throw VaultInputError(prefix + "content", "is \(item.content.count) bytes; the limit is \(Self.maxContentBytes)")
@@ -66,7 +70,7 @@ public struct VaultItems: Sendable {
 
     /// The manifest is the client's JSON, stored as sent; its shape is checked so that every
     /// client reading it back finds what the protocol promises.
-    static func manifestCounter(_ body: [UInt8]) throws -> Int64 {
+    static func manifestCounter(_ body: [UInt8], field: String) throws -> Int64 {
         struct Manifest: Decodable {
             struct Entry: Decodable {
                 var item_id: String
@@ -78,14 +82,14 @@ public struct VaultItems: Sendable {
             var mac: String
         }
         guard let manifest = try? JSONDecoder().decode(Manifest.self, from: Data(body)) else {
-            throw VaultInputError("manifest", "must be {counter, entries: [{item_id, version, digest}], mac}")
+            throw VaultInputError(field, "must be {counter, entries: [{item_id, version, digest}], mac}")
         }
-        guard manifest.counter >= 1 else { throw VaultInputError("manifest.counter", "must be 1 or more") }
-        guard manifest.entries.count <= maxManifestEntries else { throw VaultInputError("manifest.entries", "has more than \(maxManifestEntries) items") }
-        guard (try? Base64URL.decode(manifest.mac).count) == 32 else { throw VaultInputError("manifest.mac", "must be 32 bytes of base64url") }
+        guard manifest.counter >= 1 else { throw VaultInputError(field + ".counter", "must be 1 or more") }
+        guard manifest.entries.count <= maxManifestEntries else { throw VaultInputError(field + ".entries", "has more than \(maxManifestEntries) items") }
+        guard (try? Base64URL.decode(manifest.mac).count) == 32 else { throw VaultInputError(field + ".mac", "must be 32 bytes of base64url") }
         for (index, entry) in manifest.entries.enumerated() {
-            try VaultInput.uuid(entry.item_id, field: "manifest.entries[\(index)].item_id")
-            guard (try? Base64URL.decode(entry.digest).count) == 32 else { throw VaultInputError("manifest.entries[\(index)].digest", "must be 32 bytes") }
+            try VaultInput.uuid(entry.item_id, field: "\(field).entries[\(index)].item_id")
+            guard (try? Base64URL.decode(entry.digest).count) == 32 else { throw VaultInputError("\(field).entries[\(index)].digest", "must be 32 bytes") }
         }
         return manifest.counter
     }

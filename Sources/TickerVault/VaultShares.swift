@@ -67,7 +67,7 @@ public struct VaultShares: Sendable {
 
     public func revoke(_ shareID: String, by account: VaultAccountRecord) async throws {
         guard try await store.revokeShare(shareID: shareID, senderID: account.userID, now: now()) else {
-            throw VaultInputError("share_id", "names no share of yours")
+            throw VaultStoreError.shareNotFound(shareID)
         }
     }
 }

@@ -25,13 +25,13 @@ public struct TickerServer: Sendable {
     public var engine: EngineConfiguration
     /// More services to run beside the engine, stopped with it on SIGTERM; they are made once the
     /// store is open, from the store and the engine (an HTTP API reads the one and wakes the other).
-    public var services: @Sendable (Serving) throws -> [any Service]
+    public var services: @Sendable (Serving) async throws -> [any Service]
     public var logger: Logger
 
     public init(
         dataDirectory: String = ".ticker", database: String? = nil, dagsFolder: String = "dags", registry: OperatorRegistry = .builtIn,
         codeDags: [DagDefinition] = [], engine: EngineConfiguration = EngineConfiguration(),
-        services: @escaping @Sendable (Serving) throws -> [any Service] = { _ in [] }, logger: Logger = Logger(label: "ticker")
+        services: @escaping @Sendable (Serving) async throws -> [any Service] = { _ in [] }, logger: Logger = Logger(label: "ticker")
     ) {
         self.services = services
         self.dataDirectory = dataDirectory
@@ -98,7 +98,7 @@ public struct TickerServer: Sendable {
                     .init(service: QueueGauges(store: store, logger: logger)),
                 ]
                     + storeServices(engine).map { .init(service: $0) }
-                    + (try services(Serving(store: store, engine: engine))).map { .init(service: $0) },
+                    + (try await services(Serving(store: store, engine: engine))).map { .init(service: $0) },
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
         try await group.run()

@@ -6,12 +6,14 @@ import OpenAPIRuntime
 /// Ticker stores milliseconds, and clients write times in every form RFC 3339 allows (with or
 /// without a fraction, `Z` or any offset up to ±23:59, years from 0000), more than Foundation's
 /// ISO 8601 parser takes, so they are parsed here.
-struct APIDates: DateTranscoder {
-    func encode(_ date: Date) throws -> String {
+package struct APIDates: DateTranscoder {
+    package init() {}
+
+    package func encode(_ date: Date) throws -> String {
         RFC3339.format(date)
     }
 
-    func decode(_ text: String) throws -> Date {
+    package func decode(_ text: String) throws -> Date {
         guard let date = RFC3339.parse(text) else {
             throw DecodingError.dataCorrupted(
                 .init(codingPath: [], debugDescription: "'\(text.prefix(40))' is not an RFC 3339 time such as 2026-11-23T06:00:00Z"))

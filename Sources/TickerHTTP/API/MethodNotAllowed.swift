@@ -9,17 +9,22 @@ import OpenAPIRuntime
 /// GET exists learns that the resource exists but not that verb.
 ///
 /// The paths and methods come from the generated code itself, so the 405s follow the spec.
-final class RecordingTransport<Context: RequestContext>: ServerTransport, @unchecked Sendable {
+package final class RecordingTransport<Methods: RouterMethods>: ServerTransport, @unchecked Sendable {
     // Written only while handlers are registered, before the server starts; read right after.
     private(set) var methodsByPath: [String: Set<HTTPRequest.Method>] = [:]
     private var order: [String] = []
-    let router: Router<Context>
+    let router: Methods
+    /// The 405 answer, given what to tell the client.
+    let refuse: @Sendable (String) -> Response
 
-    init(router: Router<Context>) {
+    package init(
+        router: Methods, refuse: @escaping @Sendable (String) -> Response = { Problem(kind: .methodNotAllowed, detail: $0).response }
+    ) {
         self.router = router
+        self.refuse = refuse
     }
 
-    func register(
+    package func register(
         _ handler: @escaping @Sendable (HTTPRequest, HTTPBody?, ServerRequestMetadata) async throws -> (HTTPResponse, HTTPBody?),
         method: HTTPRequest.Method, path: String
     ) throws {
@@ -29,14 +34,14 @@ final class RecordingTransport<Context: RequestContext>: ServerTransport, @unche
     }
 
     /// Adds the 405 routes; call after every operation is registered.
-    func addMethodNotAllowed() {
+    package func addMethodNotAllowed() {
         let all: [HTTPRequest.Method] = [.get, .post, .put, .patch, .delete, .options, .trace, HTTPRequest.Method("QUERY")!]
         for path in order {
             let allowed = methodsByPath[path] ?? []
             let allow = all.filter(allowed.contains).map(\.rawValue).joined(separator: ", ")
             for method in all where !allowed.contains(method) {
-                router.on(RouterPath(path), method: method) { request, _ in
-                    var response = Problem(kind: .methodNotAllowed, detail: "\(request.method) is not allowed here; use \(allow)").response
+                router.on(RouterPath(path), method: method) { [refuse] request, _ in
+                    var response = refuse("\(request.method) is not allowed here; use \(allow)")
                     response.headers[.allow] = allow
                     return response
                 }

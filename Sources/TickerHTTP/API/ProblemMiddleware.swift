@@ -8,10 +8,14 @@ import OpenAPIRuntime
 /// The generated server wraps errors in `ServerError`: request decoding errors arrive with a 4xx
 /// status, a handler's `Problem` as itself, anything else as 500. A 500 says only that something
 /// failed on our side and under which id it was logged: the error text may hold SQL or paths.
-struct ProblemMiddleware: ServerMiddleware {
+package struct ProblemMiddleware: ServerMiddleware {
     let logger: Logger
 
-    func intercept(
+    package init(logger: Logger) {
+        self.logger = logger
+    }
+
+    package func intercept(
         _ request: HTTPRequest, body: HTTPBody?, metadata: ServerRequestMetadata, operationID: String,
         next: @Sendable (HTTPRequest, HTTPBody?, ServerRequestMetadata) async throws -> (HTTPResponse, HTTPBody?)
     ) async throws -> (HTTPResponse, HTTPBody?) {
@@ -23,7 +27,7 @@ struct ProblemMiddleware: ServerMiddleware {
         }
     }
 
-    func problem(for error: any Error, operationID: String) -> Problem {
+    package func problem(for error: any Error, operationID: String) -> Problem {
         let serverError = error as? ServerError
         let cause = serverError?.underlyingError ?? error
         if let problem = cause as? Problem { return problem }

@@ -5,10 +5,14 @@ import OpenAPIRuntime
 /// Cancels an operation still running after `timeout` and answers 503 with a problem, so a slow
 /// query cannot hold a connection and a worker thread forever. Log follows wait at most 25 s, so
 /// the limit is above that.
-struct TimeoutMiddleware: ServerMiddleware {
+package struct TimeoutMiddleware: ServerMiddleware {
     let timeout: Duration
 
-    func intercept(
+    package init(timeout: Duration) {
+        self.timeout = timeout
+    }
+
+    package func intercept(
         _ request: HTTPRequest, body: HTTPBody?, metadata: ServerRequestMetadata, operationID: String,
         next: @Sendable (HTTPRequest, HTTPBody?, ServerRequestMetadata) async throws -> (HTTPResponse, HTTPBody?)
     ) async throws -> (HTTPResponse, HTTPBody?) {

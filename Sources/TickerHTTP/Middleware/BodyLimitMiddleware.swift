@@ -6,13 +6,27 @@ import Hummingbird
 /// A declared Content-Length over the limit is refused before anything is read; a chunked body is
 /// collected up to the limit and refused past it. Ticker's bodies are small JSON documents and
 /// forms, so collecting them whole costs nothing and spares every handler the check.
-struct BodyLimitMiddleware<Context: RequestContext>: RouterMiddleware {
+package struct BodyLimitMiddleware<Context: RequestContext>: RouterMiddleware {
     let maxBytes: Int
+    /// Requests under this path prefix are left to a limit of their own.
+    let skipping: String?
+    /// The refusal, given what to tell the client.
+    let refuse: @Sendable (String) -> Response
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    package init(
+        maxBytes: Int, skipping: String? = nil,
+        refuse: @escaping @Sendable (String) -> Response = { Problem(kind: .bodyTooLarge, detail: $0).response }
+    ) {
+        self.maxBytes = maxBytes
+        self.skipping = skipping
+        self.refuse = refuse
+    }
+
+    package func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        if let skipping, request.uri.path.hasPrefix(skipping) { return try await next(request, context) }
         var request = request
         if let declared = request.headers[.contentLength].flatMap(Int.init), declared > maxBytes {
-            return Problem(kind: .bodyTooLarge, detail: "the body may be at most \(maxBytes) bytes; it declares \(declared)").response
+            return refuse("the body may be at most \(maxBytes) bytes; it declares \(declared)")
         }
         if request.method != .get && request.method != .head {
             do {
@@ -23,7 +37,7 @@ struct BodyLimitMiddleware<Context: RequestContext>: RouterMiddleware {
                 head.headerFields[.transferEncoding] = nil
                 request = Request(head: head, body: .init(buffer: body))
             } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
-                return Problem(kind: .bodyTooLarge, detail: "the body may be at most \(maxBytes) bytes").response
+                return refuse("the body may be at most \(maxBytes) bytes")
             }
         }
         return try await next(request, context)

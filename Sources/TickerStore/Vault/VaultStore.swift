@@ -263,6 +263,7 @@ public enum VaultStoreError: Error, Sendable, Equatable, CustomStringConvertible
     /// The manifest's counter is not the stored one plus one.
     case counterConflict(current: Int64)
     case itemNotFound(String)
+    case shareNotFound(String)
     /// A User Key rotation's new epoch is not the stored one plus one.
     case epochConflict(current: Int)
     /// A User Key rotation that does not re-wrap exactly the live items of a vault.
@@ -276,6 +277,7 @@ public enum VaultStoreError: Error, Sendable, Equatable, CustomStringConvertible
         case let .versionConflict(itemID, current): "item \(itemID) is at version \(current); write version \(current + 1)"
         case .counterConflict(let current): "the manifest counter is \(current); the next write must carry \(current + 1)"
         case .itemNotFound(let id): "no item \(id)"
+        case .shareNotFound(let id): "no share \(id) of yours"
         case .epochConflict(let current): "the User Key is at epoch \(current); a rotation must carry epoch \(current + 1)"
         case let .rotationIncomplete(vaultID, detail): "the rotation of vault \(vaultID) \(detail)"
         }

@@ -71,7 +71,7 @@ extension UnlockedAccount {
         return (json, ItemKey(key: key, generation: generation))
     }
 
-    private func itemKeyContext(_ itemID: String, generation: UInt32) -> EnvelopeContext {
+    func itemKeyContext(_ itemID: String, generation: UInt32) -> EnvelopeContext {
         EnvelopeContext(purpose: .itemKey, owner: userID, vault: vaultID, objectID: itemID, version: UInt64(generation))
     }
 

@@ -12,16 +12,18 @@ public enum WebServer {
     /// API and the UI. Logs the address it bound once it listens, which is how tests and operators
     /// learn a port chosen by the system.
     public static func make(
-        host: String, port: Int, operations: OperationsRoutes, api: APIRoutes, ui: UIRoutes?, logger: Logger
+        host: String, port: Int, operations: OperationsRoutes, api: APIRoutes, ui: UIRoutes?, more: [any WebRoutes] = [], logger: Logger
     ) throws -> some Service {
-        let router = Router()
+        let router = Router(context: TickerRequestContext.self)
         // Request counts and durations by route (`hb_requests`, `http_server_request_duration`).
         router.add(middleware: MetricsMiddleware())
         router.add(middleware: SecurityHeadersMiddleware())
-        router.add(middleware: BodyLimitMiddleware(maxBytes: maxBodyBytes))
+        // The vault's routes carry their own, larger limit (an import is one request).
+        router.add(middleware: BodyLimitMiddleware(maxBytes: maxBodyBytes, skipping: "/v1/"))
         operations.add(to: router)
         try api.add(to: router)
         ui?.add(to: router)
+        for routes in more { try routes.add(to: router) }
         return Application(
             router: router,
             configuration: .init(address: .hostname(host, port: port), serverName: "ticker"),

@@ -1,0 +1,24 @@
+import HTTPTypes
+import Logging
+import OpenAPIRuntime
+import TickerHTTP
+
+/// Turns every error of a vault operation into the protocol's `{"error", "message"}` body.
+/// Errors the vault does not know go through the operator API's mapping (which logs a 500
+/// under an id and never shows its text) and keep its status and wording.
+struct VaultErrorMiddleware: ServerMiddleware {
+    let problems: ProblemMiddleware
+
+    func intercept(
+        _ request: HTTPRequest, body: HTTPBody?, metadata: ServerRequestMetadata, operationID: String,
+        next: @Sendable (HTTPRequest, HTTPBody?, ServerRequestMetadata) async throws -> (HTTPResponse, HTTPBody?)
+    ) async throws -> (HTTPResponse, HTTPBody?) {
+        do {
+            return try await next(request, body, metadata)
+        } catch {
+            let cause = (error as? ServerError)?.underlyingError ?? error
+            let failure = VaultFailure(cause) ?? VaultFailure(problem: problems.problem(for: error, operationID: operationID))
+            return (HTTPResponse(status: failure.status, headerFields: failure.headerFields), HTTPBody(failure.json))
+        }
+    }
+}

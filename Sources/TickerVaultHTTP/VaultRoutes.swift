@@ -1,0 +1,56 @@
+import Crypto
+import Foundation
+import Hummingbird
+import Logging
+import OpenAPIHummingbird
+import OpenAPIRuntime
+import TickerHTTP
+import TickerStore
+import TickerVault
+import TickerVaultAPI
+
+/// The vault API of `openapi/vault.yaml`, mounted under `/v1`.
+public struct VaultRoutes: WebRoutes {
+    /// An item is at most 1 MiB of envelope, 1.4 MiB as base64url; an import or a key rotation
+    /// carries many items in one request.
+    public static let maxBodyBytes = 32 << 20
+
+    let service: VaultService
+    let logger: Logger
+
+    /// `serverSecret` keys the fake prelogin answers; every node of a deployment must use the same
+    /// one (see `VaultRoutes.serverSecret(from:)`).
+    public init(store: any VaultStore, serverSecret: SymmetricKey, limits: VaultRateLimits = VaultRateLimits(), logger: Logger) {
+        let accounts = VaultAccounts(store: store, serverSecret: serverSecret)
+        service = VaultService(
+            accounts: accounts, items: VaultItems(store: store), shares: VaultShares(store: store), limiters: VaultLimiters(limits))
+        self.logger = logger
+    }
+
+    /// The deployment's prelogin secret, from the database, where the first node to start stored it.
+    public static func serverSecret(from store: any VaultStore) async throws -> SymmetricKey {
+        SymmetricKey(data: try await store.serverSecret(named: "prelogin", proposed: Array(SymmetricKey(size: .bits256).withUnsafeBytes { Array($0) }), now: Date()))
+    }
+
+    public func add(to router: Router<TickerRequestContext>) throws {
+        let group = router.group("v1")
+            .add(middleware: ClientAddressMiddleware<TickerRequestContext>())
+            .add(middleware: BodyLimitMiddleware<TickerRequestContext>(maxBytes: Self.maxBodyBytes) { VaultFailure(.contentTooLarge, "body_too_large", $0).response })
+        let transport = RecordingTransport(router: group) { VaultFailure(.methodNotAllowed, "method_not_allowed", $0).response }
+        try service.registerHandlers(
+            on: transport, serverURL: URL(string: "/")!,
+            configuration: Configuration(dateTranscoder: APIDates(), jsonEncodingOptions: [.sortedKeys, .withoutEscapingSlashes]),
+            middlewares: [
+                VaultErrorMiddleware(problems: ProblemMiddleware(logger: logger)),
+                VaultSessionMiddleware(accounts: service.accounts),
+                NullManifestMiddleware(),
+                TimeoutMiddleware(timeout: .seconds(30)),
+                EmptyBodyMiddleware(),
+            ])
+        transport.addMethodNotAllowed()
+        // Any other path under /v1 answers in the protocol's shape too.
+        for method: HTTPRequest.Method in [.get, .post, .put, .patch, .delete] {
+            group.on("**", method: method) { request, _ in VaultFailure(.notFound, "not_found", "no operation at \(request.uri.path)").response }
+        }
+    }
+}

@@ -1,0 +1,57 @@
+import Foundation
+import TickerStore
+import TickerVault
+import TickerVaultAPI
+
+extension VaultService {
+    func getVault(_ input: Operations.GetVault.Input) async throws -> Operations.GetVault.Output {
+        let (account, _) = try VaultCaller.signedIn()
+        let contents = try await items.contents(of: input.path.vaultId, for: account)
+        return .ok(
+            .init(
+                body: .json(
+                    .init(
+                        manifest: try contents.manifest.map(Field.manifest),
+                        items: contents.items.map { Field.item($0, vaultID: input.path.vaultId) }))))
+    }
+
+    func getItem(_ input: Operations.GetItem.Input) async throws -> Operations.GetItem.Output {
+        let (account, _) = try VaultCaller.signedIn()
+        let item = try await items.item(input.path.itemId, in: input.path.vaultId, for: account)
+        return .ok(.init(body: .json(Field.item(item, vaultID: input.path.vaultId))))
+    }
+
+    func putItem(_ input: Operations.PutItem.Input) async throws -> Operations.PutItem.Output {
+        guard case .json(let r) = input.body else { throw VaultInputError("body", "must be JSON") }
+        let (account, _) = try VaultCaller.signedIn()
+        let write = Components.Schemas.ItemWrite(
+            itemId: input.path.itemId, version: r.version, contentType: r.contentType, itemKey: r.itemKey, content: r.content)
+        let manifest = try Field.manifest(r.manifest)
+        let change = VaultChange(
+            vaultID: input.path.vaultId, baseCounter: manifest.counter - 1, puts: [try Field.item(write, "")], deletes: [], manifest: manifest)
+        let versions = try await items.commit(change, for: account)
+        return .ok(.init(body: .json(.init(version: versions[input.path.itemId] ?? r.version, counter: manifest.counter))))
+    }
+
+    func deleteItem(_ input: Operations.DeleteItem.Input) async throws -> Operations.DeleteItem.Output {
+        guard case .json(let r) = input.body else { throw VaultInputError("body", "must be JSON") }
+        let (account, _) = try VaultCaller.signedIn()
+        let manifest = try Field.manifest(r.manifest)
+        let change = VaultChange(
+            vaultID: input.path.vaultId, baseCounter: manifest.counter - 1, puts: [], deletes: [(input.path.itemId, input.query.version)],
+            manifest: manifest)
+        _ = try await items.commit(change, for: account)
+        return .noContent(.init())
+    }
+
+    func commitVault(_ input: Operations.CommitVault.Input) async throws -> Operations.CommitVault.Output {
+        guard case .json(let r) = input.body else { throw VaultInputError("body", "must be JSON") }
+        let (account, _) = try VaultCaller.signedIn()
+        let puts = try r.puts.enumerated().map { index, put in try Field.item(put, "puts[\(index)]") }
+        let change = VaultChange(
+            vaultID: input.path.vaultId, baseCounter: r.baseCounter, puts: puts, deletes: r.deletes.map { ($0.itemId, $0.version) },
+            manifest: try Field.manifest(r.manifest))
+        let versions = try await items.commit(change, for: account)
+        return .ok(.init(body: .json(.init(counter: change.manifest.counter, versions: .init(additionalProperties: versions)))))
+    }
+}
