@@ -115,7 +115,8 @@ final class TickerHarness: @unchecked Sendable {
         try cli(arguments)
     }
 
-    func cli(_ arguments: [String], environment: [String: String]? = nil) throws -> Output {
+    /// `input` becomes the command's standard input (secrets for `--password-fd 0`).
+    func cli(_ arguments: [String], environment: [String: String]? = nil, input: String? = nil) throws -> Output {
         let process = Process()
         process.executableURL = Self.binary
         process.arguments = arguments
@@ -125,7 +126,13 @@ final class TickerHarness: @unchecked Sendable {
         let err = Pipe()
         process.standardOutput = out
         process.standardError = err
+        let stdin = Pipe()
+        if input != nil { process.standardInput = stdin }
         try process.run()
+        if let input {
+            stdin.fileHandleForWriting.write(Data(input.utf8))
+            try stdin.fileHandleForWriting.close()
+        }
         let stdout = out.fileHandleForReading.readDataToEndOfFile()
         let stderr = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
