@@ -57,8 +57,7 @@ public struct VaultAccounts: Sendable {
     public func register(_ r: Registration) async throws {
         try VaultInput.uuid(r.userID, field: "user_id")
         try VaultInput.uuid(r.vaultID, field: "vault_id")
-        let email = EmailAddress.canonical(r.email)
-        guard (3...254).contains(email.utf8.count), email.contains("@") else { throw VaultInputError("email", "is not an e-mail address") }
+        let email = try VaultInput.email(r.email)
         do { try r.kdf.checkSafe() } catch { throw VaultInputError("kdf", "\(error)") }
         try VaultInput.bytes(r.kdfMAC, 32, field: "kdf_mac")
         try VaultInput.bytes(r.authKey, 32, field: "auth_key")
@@ -86,7 +85,7 @@ public struct VaultAccounts: Sendable {
     /// `POST /v1/prelogin`: the account's id and parameters, or for an unknown e-mail a stable
     /// fake of the same shape, so that the answer does not tell whether an account exists.
     public func prelogin(email: String) async throws -> (userID: String, kdf: KDFParameters, kdfMAC: [UInt8]) {
-        let email = EmailAddress.canonical(email)
+        let email = try VaultInput.email(email)
         if let account = try await store.account(email: email) {
             let k = account.kdf
             return (account.userID, KDFParameters(kdf: k.kdf, iterations: k.iterations, memoryKiB: k.memoryKiB, parallelism: k.parallelism, seed: k.seed), account.kdfMAC)
@@ -107,7 +106,7 @@ public struct VaultAccounts: Sendable {
     /// the same work and gets the same refusal as a wrong key.
     public func logIn(email: String, authKey: [UInt8]) async throws -> (token: String, account: VaultAccountRecord) {
         try VaultInput.bytes(authKey, 32, field: "auth_key")
-        let email = EmailAddress.canonical(email)
+        let email = try VaultInput.email(email)
         let account = try await store.account(email: email)
         let userID = account?.userID ?? fake(email: email).userID
         let presented = try Verifier.of(userID: userID, key: authKey)
@@ -181,6 +180,13 @@ enum VaultInput {
         guard ok else { throw VaultInputError(field, "must be a UUID in lower case") }
     }
 
+    /// The canonical form of an e-mail address (rule 11.17), if it can be one.
+    static func email(_ text: String, field: String = "email") throws -> String {
+        let email = EmailAddress.canonical(text)
+        guard (3...254).contains(email.utf8.count), email.contains("@") else { throw VaultInputError(field, "is not an e-mail address") }
+        return email
+    }
+
     static func uuidText(_ bytes: [UInt8]) -> String {
         let hex = bytes.map { String(format: "%02x", $0) }.joined()
         let parts = [hex.prefix(8), hex.dropFirst(8).prefix(4), hex.dropFirst(12).prefix(4), hex.dropFirst(16).prefix(4), hex.dropFirst(20)]
@@ -209,7 +215,7 @@ extension VaultAccounts {
     }
 
     public func identity(email: String) async throws -> IdentityBundle? {
-        try await store.account(email: EmailAddress.canonical(email)).map(Self.bundle)
+        try await store.account(email: try VaultInput.email(email)).map(Self.bundle)
     }
 
     private static func bundle(_ account: VaultAccountRecord) -> IdentityBundle {

@@ -39,7 +39,7 @@ extension VaultAccounts {
     /// short-lived token good only for completing the recovery. Unknown e-mails cost the same.
     public func startRecovery(email: String, recoveryAuthKey: [UInt8]) async throws -> (token: String, account: VaultAccountRecord) {
         try VaultInput.bytes(recoveryAuthKey, 32, field: "recovery_auth_key")
-        let email = EmailAddress.canonical(email)
+        let email = try VaultInput.email(email)
         let account = try await store.account(email: email)
         let presented = try Verifier.of(userID: account?.userID ?? fake(email: email).userID, key: recoveryAuthKey)
         guard let account, Self.constantTimeEqual(presented, account.recoveryVerifier) else { throw VaultAuthError.badCredentials }

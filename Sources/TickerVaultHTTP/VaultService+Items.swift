@@ -28,7 +28,7 @@ extension VaultService {
             itemId: input.path.itemId, version: r.version, contentType: r.contentType, itemKey: r.itemKey, content: r.content)
         let manifest = try Field.manifest(r.manifest)
         let change = VaultChange(
-            vaultID: input.path.vaultId, baseCounter: manifest.counter - 1, puts: [try Field.item(write, "")], deletes: [], manifest: manifest)
+            vaultID: input.path.vaultId, baseCounter: try Self.base(of: manifest), puts: [try Field.item(write, "")], deletes: [], manifest: manifest)
         let versions = try await items.commit(change, for: account)
         return .ok(.init(body: .json(.init(version: versions[input.path.itemId] ?? r.version, counter: manifest.counter))))
     }
@@ -38,10 +38,16 @@ extension VaultService {
         let (account, _) = try VaultCaller.signedIn()
         let manifest = try Field.manifest(r.manifest)
         let change = VaultChange(
-            vaultID: input.path.vaultId, baseCounter: manifest.counter - 1, puts: [], deletes: [(input.path.itemId, input.query.version)],
+            vaultID: input.path.vaultId, baseCounter: try Self.base(of: manifest), puts: [], deletes: [(input.path.itemId, input.query.version)],
             manifest: manifest)
         _ = try await items.commit(change, for: account)
         return .noContent(.init())
+    }
+
+    /// A single write's base counter: the one before the manifest it carries.
+    static func base(of manifest: VaultManifestRecord) throws -> Int64 {
+        guard manifest.counter >= 1 else { throw VaultInputError("manifest.counter", "must be 1 or more") }
+        return manifest.counter - 1
     }
 
     func commitVault(_ input: Operations.CommitVault.Input) async throws -> Operations.CommitVault.Output {
