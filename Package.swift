@@ -113,6 +113,9 @@ let package = Package(
             name: "ticker",
             dependencies: [
                 "TickerCore", "TickerStore", "TickerEngine", "TickerISIN", "TickerHTTP", "TickerVaultHTTP", "TickerVaultClient",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

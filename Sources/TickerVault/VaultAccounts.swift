@@ -12,12 +12,18 @@ public struct VaultAccounts: Sendable {
     let serverSecret: SymmetricKey
     let sessionLifetime: Duration
     let now: @Sendable () -> Date
+    let sessions: SessionCache
 
-    public init(store: any VaultStore, serverSecret: SymmetricKey, sessionLifetime: Duration = .seconds(12 * 3600), now: @escaping @Sendable () -> Date = { Date() }) {
+    /// `cacheSeconds`: how long this node trusts a session it already looked up (0: never).
+    public init(
+        store: any VaultStore, serverSecret: SymmetricKey, sessionLifetime: Duration = .seconds(12 * 3600), cacheSeconds: TimeInterval = 1,
+        now: @escaping @Sendable () -> Date = { Date() }
+    ) {
         self.store = store
         self.serverSecret = serverSecret
         self.sessionLifetime = sessionLifetime
         self.now = now
+        sessions = SessionCache(lifetime: cacheSeconds)
     }
 
     /// What `POST /v1/accounts` carries, decoded.
@@ -123,13 +129,15 @@ public struct VaultAccounts: Sendable {
     public func authenticate(token: String, kind: VaultSessionRecord.Kind = .session) async throws -> (VaultAccountRecord, tokenHash: [UInt8]) {
         guard let bytes = try? Base64URL.decode(token), bytes.count == 32 else { throw VaultAuthError.unauthorized }
         let hash = Self.tokenHash(bytes)
-        guard let session = try await store.session(tokenHash: hash, now: now()), session.kind == kind,
-            let account = try await store.account(userID: session.userID)
-        else { throw VaultAuthError.unauthorized }
+        let at = now()
+        if let account = sessions.account(tokenHash: hash, kind: kind, now: at) { return (account, hash) }
+        guard let account = try await store.sessionAccount(tokenHash: hash, kind: kind, now: at) else { throw VaultAuthError.unauthorized }
+        sessions.remember(account, tokenHash: hash, kind: kind, now: at)
         return (account, hash)
     }
 
     public func logOut(tokenHash: [UInt8]) async throws {
+        sessions.forget(tokenHash: tokenHash)
         try await store.revokeSession(tokenHash: tokenHash, now: now())
     }
 

@@ -72,6 +72,7 @@ extension VaultAccounts {
         try VaultInput.bytes(new.kdfMAC, 32, field: "\(field).kdf_mac")
         try VaultInput.bytes(new.authKey, 32, field: "\(field).auth_key")
         try VaultInput.envelope(new.wrappedUserKey, plaintext: 32, kid: 0, field: "\(field).wrapped_user_key")
+        defer { sessions.forget(userID: account.userID) }
         try await store.replaceCredentials(
             VaultCredentialChange(
                 userID: account.userID,

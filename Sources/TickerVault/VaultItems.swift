@@ -34,7 +34,14 @@ public struct VaultItems: Sendable {
     }
 
     /// One PUT, one DELETE or a batch: checked here, applied by the store as one transaction.
+    /// The change's manifest is JSON.
     public func commit(_ change: VaultChange, for account: VaultAccountRecord) async throws -> [String: Int64] {
+        try await commit(change, manifest: ManifestInput(json: change.manifest.body, field: "manifest"), for: account)
+    }
+
+    /// As `commit(_:for:)`, with the manifest already decoded (by the HTTP layer); it replaces the
+    /// change's.
+    public func commit(_ change: VaultChange, manifest: ManifestInput, for account: VaultAccountRecord) async throws -> [String: Int64] {
         try own(change.vaultID, account)
         for (index, put) in change.puts.enumerated() {
             try check(put, epoch: account.userKeyEpoch, field: change.puts.count == 1 ? "" : "puts[\(index)].")
@@ -43,8 +50,9 @@ public struct VaultItems: Sendable {
             try VaultInput.uuid(delete.itemID, field: "deletes[\(index)].item_id")
             guard delete.version >= 1 else { throw VaultInputError("deletes[\(index)].version", "must be 1 or more") }
         }
-        let counter = try Self.manifestCounter(change.manifest.body, field: "manifest")
-        guard counter == change.manifest.counter else { throw VaultInputError("manifest.counter", "does not match the manifest") }
+        var change = change
+        change.manifest = try manifest.record(field: "manifest")
+        change.userKeyEpoch = account.userKeyEpoch
         return try await store.commit(change, now: now())
     }
 
@@ -66,31 +74,5 @@ public struct VaultItems: Sendable {
             throw VaultInputError(prefix + "content", "is \(item.content.count) bytes; the limit is \(Self.maxContentBytes)")
         }
         try VaultInput.envelope(item.content, plaintext: item.content.count - EnvelopeHeader.overhead, kid: nil, field: prefix + "content")
-    }
-
-    /// The manifest is the client's JSON, stored as sent; its shape is checked so that every
-    /// client reading it back finds what the protocol promises.
-    static func manifestCounter(_ body: [UInt8], field: String) throws -> Int64 {
-        struct Manifest: Decodable {
-            struct Entry: Decodable {
-                var item_id: String
-                var version: Int64
-                var digest: String
-            }
-            var counter: Int64
-            var entries: [Entry]
-            var mac: String
-        }
-        guard let manifest = try? JSONDecoder().decode(Manifest.self, from: Data(body)) else {
-            throw VaultInputError(field, "must be {counter, entries: [{item_id, version, digest}], mac}")
-        }
-        guard manifest.counter >= 1 else { throw VaultInputError(field + ".counter", "must be 1 or more") }
-        guard manifest.entries.count <= maxManifestEntries else { throw VaultInputError(field + ".entries", "has more than \(maxManifestEntries) items") }
-        guard (try? Base64URL.decode(manifest.mac).count) == 32 else { throw VaultInputError(field + ".mac", "must be 32 bytes of base64url") }
-        for (index, entry) in manifest.entries.enumerated() {
-            try VaultInput.uuid(entry.item_id, field: "\(field).entries[\(index)].item_id")
-            guard (try? Base64URL.decode(entry.digest).count) == 32 else { throw VaultInputError("\(field).entries[\(index)].digest", "must be 32 bytes") }
-        }
-        return manifest.counter
     }
 }

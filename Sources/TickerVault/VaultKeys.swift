@@ -54,9 +54,10 @@ extension VaultAccounts {
                 try VaultInput.uuid(itemID, field: "vaults[\(index)].item_keys.item_id")
                 try VaultInput.envelope(key, plaintext: 32, kid: epoch, field: "vaults[\(index)].item_keys[\(itemID)].item_key")
             }
-            let counter = try VaultItems.manifestCounter(vault.manifest.body, field: "vaults[\(index)].manifest")
-            guard counter == vault.manifest.counter else { throw VaultInputError("vaults[\(index)].manifest.counter", "does not match the manifest") }
+            let record = try ManifestInput(json: vault.manifest.body, field: "vaults[\(index)].manifest").record(field: "vaults[\(index)].manifest")
+            guard record.counter == vault.manifest.counter else { throw VaultInputError("vaults[\(index)].manifest.counter", "does not match the manifest") }
         }
+        defer { sessions.forget(userID: account.userID) }
         try await store.rotateUserKey(
             VaultKeyRotation(
                 userID: account.userID, newEpoch: r.newEpoch, wrappedUserKey: r.wrappedUserKey, recoveryWrappedUserKey: r.recoveryWrappedUserKey,

@@ -69,7 +69,7 @@ extension VaultService {
                     throw VaultInputError(field + ".item_id", "names an item twice")
                 }
             }
-            return VaultKeyRotation.Vault(vaultID: vault.vaultId, baseCounter: vault.baseCounter, itemKeys: keys, manifest: try Field.manifest(vault.manifest))
+            return VaultKeyRotation.Vault(vaultID: vault.vaultId, baseCounter: vault.baseCounter, itemKeys: keys, manifest: try Field.manifest(vault.manifest).record(field: "vaults[\(index)].manifest"))
         }
         let rotation = UserKeyRotation(
             authKey: try Field.bytes(r.authKey, "auth_key"), recoveryAuthKey: try Field.bytes(r.recoveryAuthKey, "recovery_auth_key"),

@@ -53,11 +53,8 @@ enum Field {
         return epoch
     }
 
-    /// The manifest as the store keeps it: the client's JSON, re-encoded with sorted keys.
-    static func manifest(_ m: Components.Schemas.Manifest) throws -> VaultManifestRecord {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return VaultManifestRecord(counter: m.counter, body: Array(try encoder.encode(m)))
+    static func manifest(_ m: Components.Schemas.Manifest) -> ManifestInput {
+        ManifestInput(counter: m.counter, entries: m.entries.map { .init(itemID: $0.itemId, version: $0.version, digest: $0.digest) }, mac: m.mac)
     }
 
     static func manifest(_ record: VaultManifestRecord) throws -> Components.Schemas.ManifestOrNull {

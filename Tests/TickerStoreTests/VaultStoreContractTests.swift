@@ -49,6 +49,9 @@ struct VaultStoreContractTests {
             try await store.createSession(first)
             try await store.createSession(second)
             #expect(try await store.session(tokenHash: first.tokenHash, now: minutes(1)) == first)
+            #expect(try await store.sessionAccount(tokenHash: first.tokenHash, kind: .session, now: minutes(1)) == alice)
+            #expect(try await store.sessionAccount(tokenHash: first.tokenHash, kind: .recovery, now: minutes(1)) == nil, "a session is not a recovery token")
+            #expect(try await store.sessionAccount(tokenHash: first.tokenHash, kind: .session, now: minutes(60)) == nil, "expired")
             #expect(try await store.session(tokenHash: first.tokenHash, now: minutes(60)) == nil, "expired")
             #expect(try await store.session(tokenHash: Array(repeating: 3, count: 32), now: minutes(1)) == nil)
             try await store.revokeSessions(userID: alice.userID, keeping: second.tokenHash, now: minutes(2))
@@ -80,6 +83,12 @@ struct VaultStoreContractTests {
             // A batch with one bad delete writes none of its puts.
             await #expect(throws: VaultStoreError.versionConflict(itemID: b, current: 1)) {
                 try await store.commit(VaultChange(vaultID: vault, baseCounter: 1, puts: [item(a, version: 2, content: 9)], deletes: [(b, 5)], manifest: manifest(2)), now: minutes(2))
+            }
+            // Item keys wrapped under another User Key epoch than the account's are refused.
+            await #expect(throws: VaultStoreError.epochConflict(current: 1)) {
+                try await store.commit(
+                    VaultChange(vaultID: vault, baseCounter: 1, puts: [item(a, version: 2, content: 9)], deletes: [], manifest: manifest(2), userKeyEpoch: 2),
+                    now: minutes(2))
             }
             #expect(try await store.item(vaultID: vault, itemID: a) == item(a, version: 1))
             #expect(try await store.vault(vault).manifest == manifest(1))

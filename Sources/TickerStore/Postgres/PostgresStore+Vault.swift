@@ -29,6 +29,18 @@ extension PostgresStore: VaultStore {
         try await read { tx in try await tx.rows("SELECT \(unescaped: Self.vaultAccountColumns) FROM vault_accounts WHERE user_id = \(userID)").first.map(Self.vaultAccount) }
     }
 
+    public func sessionAccount(tokenHash: [UInt8], kind: VaultSessionRecord.Kind, now: Date) async throws -> VaultAccountRecord? {
+        try await read { tx in
+            try await tx.rows(
+                """
+                SELECT \(unescaped: Self.vaultAccountColumnsOfA)
+                FROM vault_sessions s JOIN vault_accounts a ON a.user_id = s.user_id
+                WHERE s.token_hash = \(Data(tokenHash)) AND s.kind = \(kind.rawValue) AND s.revoked_at IS NULL AND s.expires_at > \(now.millis)
+                """
+            ).first.map(Self.vaultAccount)
+        }
+    }
+
     public func createSession(_ s: VaultSessionRecord) async throws {
         try await write { tx in
             try await tx.execute(
@@ -101,9 +113,8 @@ extension PostgresStore: VaultStore {
     /// sees the first's counter.
     public func commit(_ change: VaultChange, now: Date) async throws -> [String: Int64] {
         try await write { tx in
-            guard try await tx.value("SELECT 1 FROM vault_accounts WHERE vault_id = \(change.vaultID) FOR NO KEY UPDATE", as: Int.self) != nil else {
-                throw VaultStoreError.vaultNotFound(change.vaultID)
-            }
+            guard let epoch = try await tx.value("SELECT user_key_epoch FROM vault_accounts WHERE vault_id = \(change.vaultID) FOR NO KEY UPDATE", as: Int.self)
+            else { throw VaultStoreError.vaultNotFound(change.vaultID) }
             let stored = try await tx.value("SELECT counter FROM vault_manifests WHERE vault_id = \(change.vaultID)", as: Int64.self) ?? 0
             let named = change.puts.map(\.itemID) + change.deletes.map(\.itemID)
             var versions: [String: (version: Int64, live: Bool)] = [:]
@@ -111,7 +122,7 @@ extension PostgresStore: VaultStore {
                 let (itemID, version, live) = try row.decode((String, Int64, Bool).self)
                 versions[itemID] = (version, live)
             }
-            try VaultCommitRule.check(change, storedCounter: stored, versions: versions)
+            try VaultCommitRule.check(change, storedCounter: stored, storedEpoch: epoch, versions: versions)
             for put in change.puts {
                 try await tx.execute(
                     """
@@ -173,6 +184,10 @@ extension PostgresStore: VaultStore {
         user_id, email, vault_id, kdf, iterations, memory_kib, parallelism, seed, kdf_mac, auth_verifier, wrapped_user_key, user_key_epoch,
         recovery_wrapped_user_key, recovery_verifier, identity_epoch, sign_pk, enc_pk, self_sig, wrapped_private, created_at
         """
+
+    /// The same columns, of the table aliased `a`.
+    static let vaultAccountColumnsOfA = vaultAccountColumns.split(separator: ",").map { "a." + $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+        .joined(separator: ", ")
 
     static func vaultAccount(_ row: PostgresRow) throws -> VaultAccountRecord {
         let c = row.makeRandomAccess()

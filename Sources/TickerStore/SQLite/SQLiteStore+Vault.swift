@@ -25,11 +25,23 @@ extension SQLiteStore: VaultStore {
     }
 
     public func account(email: String) async throws -> VaultAccountRecord? {
-        try await pool.read { db in try Row.fetchOne(db, sql: "SELECT * FROM vault_accounts WHERE email = ?", arguments: [email]).map(Self.vaultAccount) }
+        try await pool.read { db in try db.cachedRow("SELECT * FROM vault_accounts WHERE email = ?", [email]).map(Self.vaultAccount) }
     }
 
     public func account(userID: String) async throws -> VaultAccountRecord? {
-        try await pool.read { db in try Row.fetchOne(db, sql: "SELECT * FROM vault_accounts WHERE user_id = ?", arguments: [userID]).map(Self.vaultAccount) }
+        try await pool.read { db in try db.cachedRow("SELECT * FROM vault_accounts WHERE user_id = ?", [userID]).map(Self.vaultAccount) }
+    }
+
+    public func sessionAccount(tokenHash: [UInt8], kind: VaultSessionRecord.Kind, now: Date) async throws -> VaultAccountRecord? {
+        try await pool.read { db in
+            try db.cachedRow(
+                """
+                SELECT a.* FROM vault_sessions s JOIN vault_accounts a ON a.user_id = s.user_id
+                WHERE s.token_hash = ? AND s.kind = ? AND s.revoked_at IS NULL AND s.expires_at > ?
+                """,
+                [Data(tokenHash), kind.rawValue, now.millis]
+            ).map(Self.vaultAccount)
+        }
     }
 
     public func createSession(_ s: VaultSessionRecord) async throws {
@@ -86,51 +98,51 @@ extension SQLiteStore: VaultStore {
 
     public func item(vaultID: String, itemID: String) async throws -> VaultItemRecord? {
         try await pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM vault_items WHERE vault_id = ? AND item_id = ? AND live", arguments: [vaultID, itemID])
-                .map(Self.vaultItem)
+            try db.cachedRow("SELECT * FROM vault_items WHERE vault_id = ? AND item_id = ? AND live", [vaultID, itemID]).map(Self.vaultItem)
         }
     }
 
     public func commit(_ change: VaultChange, now: Date) async throws -> [String: Int64] {
         try await pool.write { db in
-            guard try Bool.fetchOne(db, sql: "SELECT 1 FROM vault_accounts WHERE vault_id = ?", arguments: [change.vaultID]) != nil else {
-                throw VaultStoreError.vaultNotFound(change.vaultID)
-            }
-            let stored = try Int64.fetchOne(db, sql: "SELECT counter FROM vault_manifests WHERE vault_id = ?", arguments: [change.vaultID]) ?? 0
+            guard
+                let state = try db.cachedRow(
+                    """
+                    SELECT a.user_key_epoch, COALESCE(m.counter, 0) FROM vault_accounts a LEFT JOIN vault_manifests m ON m.vault_id = a.vault_id
+                    WHERE a.vault_id = ?
+                    """, [change.vaultID])
+            else { throw VaultStoreError.vaultNotFound(change.vaultID) }
             var versions: [String: (version: Int64, live: Bool)] = [:]
             for itemID in change.puts.map(\.itemID) + change.deletes.map(\.itemID) {
-                if let row = try Row.fetchOne(
-                    db, sql: "SELECT version, live FROM vault_items WHERE vault_id = ? AND item_id = ?", arguments: [change.vaultID, itemID])
-                {
+                if let row = try db.cachedRow("SELECT version, live FROM vault_items WHERE vault_id = ? AND item_id = ?", [change.vaultID, itemID]) {
                     versions[itemID] = (row[0], row[1])
                 }
             }
-            try VaultCommitRule.check(change, storedCounter: stored, versions: versions)
+            try VaultCommitRule.check(change, storedCounter: state[1], storedEpoch: state[0], versions: versions)
             for put in change.puts {
-                try db.execute(
-                    sql: """
-                        INSERT INTO vault_items (vault_id, item_id, version, live, content_type, item_key, content, updated_at)
-                        VALUES (?, ?, ?, 1, ?, ?, ?, ?)
-                        ON CONFLICT (vault_id, item_id) DO UPDATE SET version = excluded.version, live = 1,
-                            content_type = excluded.content_type, item_key = excluded.item_key, content = excluded.content,
-                            updated_at = excluded.updated_at
-                        """,
-                    arguments: [change.vaultID, put.itemID, put.version, put.contentType, Data(put.itemKey), Data(put.content), now.millis])
+                try db.cachedExecute(
+                    """
+                    INSERT INTO vault_items (vault_id, item_id, version, live, content_type, item_key, content, updated_at)
+                    VALUES (?, ?, ?, 1, ?, ?, ?, ?)
+                    ON CONFLICT (vault_id, item_id) DO UPDATE SET version = excluded.version, live = 1,
+                        content_type = excluded.content_type, item_key = excluded.item_key, content = excluded.content,
+                        updated_at = excluded.updated_at
+                    """,
+                    [change.vaultID, put.itemID, put.version, put.contentType, Data(put.itemKey), Data(put.content), now.millis])
             }
             for delete in change.deletes {
-                try db.execute(
-                    sql: """
-                        UPDATE vault_items SET live = 0, content_type = NULL, item_key = NULL, content = NULL, updated_at = ?
-                        WHERE vault_id = ? AND item_id = ?
-                        """,
-                    arguments: [now.millis, change.vaultID, delete.itemID])
-            }
-            try db.execute(
-                sql: """
-                    INSERT INTO vault_manifests (vault_id, counter, body, updated_at) VALUES (?, ?, ?, ?)
-                    ON CONFLICT (vault_id) DO UPDATE SET counter = excluded.counter, body = excluded.body, updated_at = excluded.updated_at
+                try db.cachedExecute(
+                    """
+                    UPDATE vault_items SET live = 0, content_type = NULL, item_key = NULL, content = NULL, updated_at = ?
+                    WHERE vault_id = ? AND item_id = ?
                     """,
-                arguments: [change.vaultID, change.manifest.counter, Data(change.manifest.body), now.millis])
+                    [now.millis, change.vaultID, delete.itemID])
+            }
+            try db.cachedExecute(
+                """
+                INSERT INTO vault_manifests (vault_id, counter, body, updated_at) VALUES (?, ?, ?, ?)
+                ON CONFLICT (vault_id) DO UPDATE SET counter = excluded.counter, body = excluded.body, updated_at = excluded.updated_at
+                """,
+                [change.vaultID, change.manifest.counter, Data(change.manifest.body), now.millis])
             return Dictionary(uniqueKeysWithValues: change.puts.map { ($0.itemID, $0.version) })
         }
     }

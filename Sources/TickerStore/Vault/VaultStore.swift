@@ -16,6 +16,8 @@ public protocol VaultStore: Sendable {
     func createSession(_ session: VaultSessionRecord) async throws
     /// The session whose token hashes to `tokenHash`, if it is neither revoked nor expired at `now`.
     func session(tokenHash: [UInt8], now: Date) async throws -> VaultSessionRecord?
+    /// The account of a live session of `kind` (one read, on every authenticated request).
+    func sessionAccount(tokenHash: [UInt8], kind: VaultSessionRecord.Kind, now: Date) async throws -> VaultAccountRecord?
     func revokeSession(tokenHash: [UInt8], now: Date) async throws
     /// Revokes every session of the user except `keeping` (the one making the change).
     func revokeSessions(userID: String, keeping: [UInt8]?, now: Date) async throws
@@ -244,8 +246,15 @@ public struct VaultChange: Sendable {
     public var puts: [VaultItemRecord]
     public var deletes: [(itemID: String, version: Int64)]
     public var manifest: VaultManifestRecord
+    /// The User Key epoch the puts' item keys are wrapped under: checked against the account's in
+    /// the commit's transaction, so that a rotation that just committed cannot be undercut.
+    public var userKeyEpoch: Int?
 
-    public init(vaultID: String, baseCounter: Int64, puts: [VaultItemRecord], deletes: [(itemID: String, version: Int64)], manifest: VaultManifestRecord) {
+    public init(
+        vaultID: String, baseCounter: Int64, puts: [VaultItemRecord], deletes: [(itemID: String, version: Int64)], manifest: VaultManifestRecord,
+        userKeyEpoch: Int? = nil
+    ) {
+        self.userKeyEpoch = userKeyEpoch
         self.vaultID = vaultID
         self.baseCounter = baseCounter
         self.puts = puts
@@ -287,7 +296,8 @@ public enum VaultStoreError: Error, Sendable, Equatable, CustomStringConvertible
 /// The rule both stores apply to a commit, given the current versions of the items it names
 /// (0: never written; a deleted item keeps its last version, so a version is never reused).
 enum VaultCommitRule {
-    static func check(_ change: VaultChange, storedCounter: Int64, versions: [String: (version: Int64, live: Bool)]) throws {
+    static func check(_ change: VaultChange, storedCounter: Int64, storedEpoch: Int, versions: [String: (version: Int64, live: Bool)]) throws {
+        if let epoch = change.userKeyEpoch, epoch != storedEpoch, !change.puts.isEmpty { throw VaultStoreError.epochConflict(current: storedEpoch) }
         for put in change.puts {
             let current = versions[put.itemID]?.version ?? 0
             guard put.version == current + 1 else { throw VaultStoreError.versionConflict(itemID: put.itemID, current: current) }

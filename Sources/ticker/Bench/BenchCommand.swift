@@ -21,13 +21,16 @@ struct BenchCommand: AsyncParsableCommand {
                first import and for a day's update (1% renamed, 0.5% removed, 0.5% added).
             H1 GET /api/v1/isins/{isin} under wrk (-t2, --connections) on 127.0.0.1, public ISIN
                mode, over a 100,000-instrument snapshot: requests/s, p50 and p99, median of 3 runs.
+            V1 vault item PUTs then GETs per second over HTTP, 16 users at once, 10 s each (bodies
+               sealed beforehand); V2 opening a 1,000-item vault in the Swift client (fetch, check
+               the manifest, decrypt all); V3 a log-in in the Swift client (PBKDF2, 600,000 rounds).
             Each runs the real `ticker serve` as a child process; see docs/benchmarks.md.
             """)
 
     @Flag(help: "Print JSON.") var json = false
     @Option(help: "M1 duration in seconds.") var duration = 60
-    @Option(help: "Comma-separated subset of m1,m1k,m2,m3,m4,m5,i1,h1 (m5 only with --nodes 2 or more).")
-    var only = "m1,m1k,m2,m3,m4,m5,i1,h1"
+    @Option(help: "Comma-separated subset of m1,m1k,m2,m3,m4,m5,i1,h1,v1 (m5 only with --nodes 2 or more; v1 runs V1-V3).")
+    var only = "m1,m1k,m2,m3,m4,m5,i1,h1,v1"
     @Option(help: "I1 list size.") var isinRows = 1_000_000
     @Option(help: "Worker slots of the server under test.") var workers = 32
     @Option(help: "H1 concurrent connections.") var connections = 64
@@ -52,6 +55,7 @@ struct BenchCommand: AsyncParsableCommand {
         if selected.contains("h1") {
             report.h1 = try await HTTPLookupBench(rows: 100_000, connections: connections, seconds: httpSeconds, repeats: 3).run()
         }
+        if selected.contains("v1") { report.v1 = try await VaultBench().run() }
         if json { return try printJSON(report) }
         report.printText()
     }
@@ -77,6 +81,7 @@ struct BenchReport: Encodable {
     var m5: SchedulerFailover.Result?
     var i1: ISINImportBench.Result?
     var h1: HTTPLookupBench.Result?
+    var v1: VaultBench.Result?
 
     struct Machine: Encodable {
         var cores = ProcessInfo.processInfo.activeProcessorCount
@@ -105,6 +110,11 @@ struct BenchReport: Encodable {
         if let h1 {
             print("H1  GET /api/v1/isins/{isin}, \(h1.connections) connections: \(fmt(h1.requestsPerSecond)) req/s, p50 \(fmt(h1.p50Ms)) ms, p99 \(fmt(h1.p99Ms)) ms "
                 + "(runs: \(h1.runs.map { fmt($0.requestsPerSecond) }.joined(separator: ", ")) req/s)")
+        }
+        if let v1 {
+            print("V1  vault PUT \(fmt(v1.putsPerSecond))/s (p50 \(fmt(v1.putP50Ms)) ms, p99 \(fmt(v1.putP99Ms)) ms), "
+                + "GET \(fmt(v1.getsPerSecond))/s (p50 \(fmt(v1.getP50Ms)) ms, p99 \(fmt(v1.getP99Ms)) ms), \(v1.accounts) users")
+            print("V2  open a \(v1.openItems)-item vault: \(fmt(v1.openMs)) ms;  V3  log-in: \(fmt(v1.logInMs)) ms")
         }
     }
 
