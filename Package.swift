@@ -158,6 +158,8 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],
+            // The browser client: plain ES modules and their page, no build step.
+            resources: [.copy("Public")],
             swiftSettings: strict
         ),
         .testTarget(

@@ -33,6 +33,7 @@ public struct VaultRoutes: WebRoutes {
     }
 
     public func add(to router: Router<TickerRequestContext>) throws {
+        try VaultWebFiles().add(to: router)
         let group = router.group("v1")
             .add(middleware: ClientAddressMiddleware<TickerRequestContext>())
             .add(middleware: BodyLimitMiddleware<TickerRequestContext>(maxBytes: Self.maxBodyBytes) { VaultFailure(.contentTooLarge, "body_too_large", $0).response })

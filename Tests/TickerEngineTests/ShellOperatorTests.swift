@@ -235,7 +235,8 @@ struct ShellBackgroundTests {
         defer { kill(pid, SIGKILL) }
         #expect(output == .object(["exit_code": .number(0)]))
         #expect(recorder.lines(.stdout) == ["done"])
-        #expect(elapsed >= ChildMonitor.strayOutputGrace && elapsed < .seconds(5))
+        // Far below the 30 s of the sleep; a loaded machine adds seconds.
+        #expect(elapsed >= ChildMonitor.strayOutputGrace && elapsed < .seconds(20))
         #expect(recorder.lines(.system).contains { $0.hasPrefix("the command exited but a process it left running still holds") })
         #expect(isRunning(pid), "a background process is left alone when the command succeeds")
     }
@@ -282,7 +283,7 @@ struct ShellCancellationTests {
         let recorder = LogRecorder()
         let op = try shell(#"sleep 30 & echo $! > "\#(directory)/pid"; wait"#, ["kill_grace": .string("10s")])
         let (elapsed, pids) = try await runAndCancel(op, log: recorder.log, pidFiles: ["\(directory)/pid"])
-        #expect(elapsed < .seconds(3))
+        #expect(elapsed < .seconds(9), "well inside the 10 s kill grace")
         #expect(pids.allSatisfy { !isRunning($0) })
         #expect(!recorder.lines(.system).contains { $0.contains("sent SIGKILL") })
     }
