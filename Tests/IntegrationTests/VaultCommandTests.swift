@@ -57,18 +57,29 @@ struct VaultCommandTests {
         #expect(try alice.ok("get", itemID) == #"{"type":"plan","name":"Retirement","goal":1000000}"# + "\n")
 
         // Sharing needs a fingerprint compared out of band; a wrong one is refused.
-        let unverified = try alice.run(["contacts", "add", bob.email, "--password-fd", "0"])
+        let unverified = try alice.run(["contacts", "verify", bob.email, "--password-fd", "0"])
         let bobFingerprint = try bob.fingerprint
         #expect(unverified.status == 2 && unverified.stderr.contains(bobFingerprint))
-        let wrong = try alice.run(["contacts", "add", bob.email, "--fingerprint", try alice.fingerprint, "--password-fd", "0"])
+        let wrong = try alice.run(["contacts", "verify", bob.email, "--fingerprint", try alice.fingerprint, "--password-fd", "0"])
         #expect(wrong.status == 2 && wrong.stderr.contains("do not share"))
-        _ = try alice.ok("contacts", "add", bob.email, "--fingerprint", try bob.fingerprint)
-        let refused = try alice.run(["share", itemID, "--with", "carol@example.org", "--password-fd", "0"])
+        _ = try alice.ok("contacts", "verify", bob.email, "--fingerprint", try bob.fingerprint)
+        let refused = try alice.run(["share", itemID, "--to", "carol@example.org", "--password-fd", "0"])
         #expect(refused.status == 2 && refused.stderr.contains("not a verified contact"))
-        _ = try alice.ok("share", itemID, "--with", bob.email)
+        _ = try alice.ok("share", itemID, "--to", bob.email)
         #expect(!(try bob.ok("shared")).contains("Retirement"), "Bob has not verified Alice yet")
-        _ = try bob.ok("contacts", "add", alice.email, "--fingerprint", try alice.fingerprint)
+        _ = try bob.ok("contacts", "verify", alice.email, "--fingerprint", try alice.fingerprint)
         #expect(try bob.ok("shared").contains("Retirement"))
+
+        // An encrypted backup: no plaintext in the file; restored as new items.
+        _ = try alice.ok("export", "--output", "backup.json")
+        let backup = try String(contentsOf: harness.root.appendingPathComponent("backup.json"), encoding: .utf8)
+        #expect(backup.contains("ticker-vault-backup/1") && !backup.contains("Retirement"))
+        _ = try alice.ok("import", "backup.json")
+        #expect(try alice.ok("list").components(separatedBy: "Retirement").count == 3, "the original and the restored copy")
+        _ = try alice.ok("export", "--plaintext", "--output", "clear.json")
+        #expect(try String(contentsOf: harness.root.appendingPathComponent("clear.json"), encoding: .utf8).contains("Retirement"))
+        let notMine = try bob.run(["import", "backup.json", "--password-fd", "0"])
+        #expect(notMine.status == 2 && notMine.stderr.contains("another account"), "\(notMine.stderr)")
 
         let badPassword = try alice.run(["list", "--password-fd", "0"], input: "not the password\n")
         #expect(badPassword.status == 1 && badPassword.stderr.contains("bad_credentials"), "\(badPassword.stderr)")

@@ -189,3 +189,31 @@ public actor VaultSession {
         return Array(json[..<end])
     }
 }
+
+extension VaultSession {
+    /// The vault as the server holds it (envelopes and the MACed manifest), checked: an encrypted
+    /// backup that only this account's User Key, at this epoch, opens again.
+    public func backup() async throws -> VaultResponse {
+        let vault = try await server.vault(account.vaultID, token: token)
+        let (_, pin) = try account.check(vault, pin: pins.manifest)
+        pins.manifest = pin
+        return vault
+    }
+
+    /// Adds a backup's items to the vault as new items, after checking the backup against its own
+    /// manifest under this account's key. Items of `skipping` content types are left out.
+    public func restore(_ backup: VaultResponse, skipping: Set<String> = []) async throws -> [String] {
+        let records: [String: ItemRecord]
+        do {
+            records = try account.check(backup, pin: nil).items
+        } catch {
+            throw VaultError.integrity(
+                "the backup does not verify with this account's keys: another account made it, it was altered, or the User Key was rotated since")
+        }
+        var documents: [(contentType: String, json: [UInt8])] = []
+        for (itemID, record) in records.sorted(by: { $0.key < $1.key }) where !skipping.contains(record.contentType) {
+            documents.append((record.contentType, Self.unpadded(try account.open(record, itemID: itemID, version: record.version).json)))
+        }
+        return try await putAll(documents)
+    }
+}

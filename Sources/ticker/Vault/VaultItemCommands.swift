@@ -114,40 +114,83 @@ struct VaultExportFile: Codable {
     var items: [Item]
 }
 
+/// An encrypted backup: the vault's envelopes and its MACed manifest, as the server holds them.
+struct VaultBackupFile: Codable {
+    var format = "ticker-vault-backup/1"
+    var user_id: String
+    var vault_id: String
+    var exported_at: String
+    var vault: VaultResponse
+}
+
 struct VaultExport: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "export", abstract: "Write every item, decrypted, to a file of mode 0600. Keep that file as safe as the vault.")
-    @Option(help: "The file to write (never overwritten).") var output: String
+        commandName: "export",
+        abstract: "Write an encrypted backup of the vault (only this account's keys open it); --plaintext writes the documents in clear.")
+    @Option(help: "The file to write (mode 0600, never overwritten).") var output: String
+    @Flag(help: "Write the documents in clear, to move them to another tool. Keep that file as safe as the vault.") var plaintext = false
     @OptionGroup var options: VaultOptions
 
     func run() async throws {
-        let items = try await VaultLogin.withSession(options) { try await $0.items() }.values.sorted { $0.itemID < $1.itemID }
-        let file = VaultExportFile(
-            exported_at: ISO8601DateFormatter().string(from: Date()),
-            items: try items.map { .init(content_type: $0.contentType, document: try JSONDecoder().decode(JSONValue.self, from: Data($0.json))) })
-        try PrivateFile.write(Array(try JSONEncoder.vault.encode(file)), to: output, replacing: false)
-        print("exported \(items.count) items to \(output) (in clear: keep it safe, delete it when done)")
+        let bytes: [UInt8]
+        let count: Int
+        if plaintext {
+            let items = try await VaultLogin.withSession(options) { try await $0.items() }.values.sorted { $0.itemID < $1.itemID }
+            let file = VaultExportFile(
+                exported_at: VaultTime.now(),
+                items: try items.map { .init(content_type: $0.contentType, document: try JSONDecoder().decode(JSONValue.self, from: Data($0.json))) })
+            (bytes, count) = (Array(try JSONEncoder.vault.encode(file)), items.count)
+        } else {
+            let (vault, account) = try await VaultLogin.withSession(options) { session in (try await session.backup(), await session.account) }
+            let file = VaultBackupFile(user_id: account.userID, vault_id: account.vaultID, exported_at: VaultTime.now(), vault: vault)
+            (bytes, count) = (Array(try JSONEncoder.vault.encode(file)), vault.items.count)
+        }
+        try PrivateFile.write(bytes, to: output, replacing: false)
+        print(plaintext
+            ? "exported \(count) items to \(output) in clear: keep it safe, delete it when done"
+            : "backed up \(count) items to \(output), encrypted; `ticker vault import` restores them into this account (until the next rotate-keys)")
     }
 }
 
 struct VaultImport: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "import", abstract: "Add every item of an export file as new items, in one all-or-nothing commit.")
-    @Argument(help: "The export file.") var file: String
+        commandName: "import", abstract: "Add the items of a backup or a plaintext export as new items, in one all-or-nothing commit.")
+    @Argument(help: "The backup or export file.") var file: String
     @OptionGroup var options: VaultOptions
 
     func run() async throws {
         guard let data = FileManager.default.contents(atPath: file) else { throw ValidationError("cannot read \(file)") }
-        let export: VaultExportFile
-        do { export = try JSONDecoder().decode(VaultExportFile.self, from: data) } catch { throw ValidationError("\(file) is not a vault export: \(error)") }
-        guard export.format == "ticker-vault-export/1" else { throw ValidationError("\(file) has format \(export.format); this version reads ticker-vault-export/1") }
+        struct Format: Decodable { var format: String }
+        let format = (try? JSONDecoder().decode(Format.self, from: data))?.format
         // A vault has one contacts item; an imported one would shadow or duplicate it.
-        let documents = try export.items.filter { $0.content_type != ContentType.contacts }.map {
-            (contentType: $0.content_type, json: Array(try JSONEncoder.compact.encode($0.document)))
+        let skip = Set([ContentType.contacts])
+        let ids: [String]
+        switch format {
+        case "ticker-vault-backup/1":
+            let backup: VaultBackupFile
+            do { backup = try JSONDecoder().decode(VaultBackupFile.self, from: data) } catch { throw ValidationError("\(file) is not a vault backup: \(error)") }
+            ids = try await VaultLogin.withSession(options) { session in
+                let account = await session.account
+                guard backup.user_id == account.userID else { throw ValidationError("\(file) is a backup of another account (\(backup.user_id))") }
+                var vault = backup.vault
+                // The backup's records name the vault they came from, which is this account's.
+                for index in vault.items.indices where vault.items[index].vaultID != account.vaultID {
+                    throw ValidationError("\(file) holds an item of another vault (\(vault.items[index].vaultID))")
+                }
+                vault.items.sort { $0.itemID < $1.itemID }
+                return try await session.restore(vault, skipping: skip)
+            }
+        case "ticker-vault-export/1":
+            let export: VaultExportFile
+            do { export = try JSONDecoder().decode(VaultExportFile.self, from: data) } catch { throw ValidationError("\(file) is not a vault export: \(error)") }
+            let documents = try export.items.filter { !skip.contains($0.content_type) }.map {
+                (contentType: $0.content_type, json: Array(try JSONEncoder.compact.encode($0.document)))
+            }
+            ids = try await VaultLogin.withSession(options) { try await $0.putAll(documents) }
+        default:
+            throw ValidationError("\(file) is neither a vault backup (ticker-vault-backup/1) nor an export (ticker-vault-export/1)")
         }
-        let ids = try await VaultLogin.withSession(options) { try await $0.putAll(documents) }
-        let skipped = export.items.count - documents.count
-        print("imported \(ids.count) items" + (skipped > 0 ? "; skipped \(skipped) contacts list (add contacts again, after checking their fingerprints)" : ""))
+        print("imported \(ids.count) items (a contacts list is never imported: verify contacts again)")
     }
 }
 

@@ -38,10 +38,10 @@ struct ContactsDocument: Codable {
 
 struct VaultContacts: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "contacts", abstract: "People whose keys you verified, for sharing.", subcommands: [List.self, Add.self], defaultSubcommand: List.self)
+        commandName: "contacts", abstract: "People whose keys you verified, for sharing.", subcommands: [Show.self, Verify.self], defaultSubcommand: Show.self)
 
-    struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List verified contacts.")
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "show", abstract: "List verified contacts.", aliases: ["list"])
         @OptionGroup var options: VaultOptions
 
         func run() async throws {
@@ -52,9 +52,10 @@ struct VaultContacts: AsyncParsableCommand {
         }
     }
 
-    struct Add: AsyncParsableCommand {
+    struct Verify: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Add a contact after comparing their fingerprint with them (they see it with `ticker vault whoami`).")
+            commandName: "verify", abstract: "Add a contact after comparing their fingerprint with them (they see it with `ticker vault whoami`).",
+            aliases: ["add"])
         @Argument(help: "The contact's e-mail address.") var email: String
         @Option(help: "The fingerprint they read out to you, for example ABCD-EFGH-....") var fingerprint: String?
         @OptionGroup var options: VaultOptions
@@ -86,15 +87,16 @@ struct VaultContacts: AsyncParsableCommand {
 struct VaultShare: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "share", abstract: "Share an item with a verified contact.")
     @Argument(help: "The item's id.") var itemID: String
-    @Option(help: "The contact's e-mail address (add it with `ticker vault contacts add` first).") var with: String
+    @Option(name: [.customLong("to"), .customLong("with")], help: "The contact's e-mail address (verify it with `ticker vault contacts verify` first).")
+    var to: String
     @OptionGroup var options: VaultOptions
 
     func run() async throws {
         let shareID = try await VaultLogin.withSession(options) { session in
             let contacts = try ContactsDocument.find(in: try await session.items()).document
-            let email = EmailAddress.canonical(with)
+            let email = EmailAddress.canonical(to)
             guard let contact = contacts.contacts.first(where: { $0.email == email }) else {
-                throw ValidationError("\(email) is not a verified contact: `ticker vault contacts add \(email)` first")
+                throw ValidationError("\(email) is not a verified contact: `ticker vault contacts verify \(email)` first")
             }
             let (bundle, fingerprint) = try await session.lookUp(email: email)
             guard bundle.userID == contact.user_id, fingerprint.text == contact.fingerprint else {
