@@ -4,10 +4,9 @@ read its log, search an ISIN. Screenshots of each step go to the artefacts folde
 
 Usage: Tests/UI/ui_test.py TICKER_BIN ARTIFACTS_DIR
 """
-import os, re, shutil, subprocess, sys, tempfile, time
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
+import os, shutil, subprocess, sys, tempfile, time
 from selenium.webdriver.common.by import By
+from harness import chromium, start_server
 
 ticker, artifacts = sys.argv[1], sys.argv[2]
 os.makedirs(artifacts, exist_ok=True)
@@ -30,8 +29,7 @@ def cli(*args):
 
 cli("isin", "import", f"{work}/list.csv", "--column", "name=Name")
 token = cli("admin", "create-token", "--role", "operator", "--name", "browser")
-log = open(f"{work}/serve.log", "w")
-server = subprocess.Popen([ticker, "serve", "--port", "0"], env=env, cwd=work, stdout=log, stderr=log)
+server, base, log = start_server(ticker, work, env)
 driver = None
 step = 0
 
@@ -50,20 +48,7 @@ def wait_for(what, condition, timeout=30):
     raise AssertionError(f"timed out waiting for {what}; page: {driver.page_source[:2000]}")
 
 try:
-    base = None
-    for _ in range(100):
-        match = re.search(r"address=(http://[0-9.]+:[0-9]+)", open(f"{work}/serve.log").read())
-        if match:
-            base = match.group(1)
-            break
-        time.sleep(0.1)
-    assert base, open(f"{work}/serve.log").read()
-
-    options = webdriver.ChromeOptions()
-    for argument in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,900"]:
-        options.add_argument(argument)
-    options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
-    driver = webdriver.Chrome(service=Service(shutil.which("chromedriver") or "/usr/bin/chromedriver"), options=options)
+    driver = chromium("--window-size=1280,900")
     driver.set_page_load_timeout(30)
 
     driver.get(base + "/ui/")

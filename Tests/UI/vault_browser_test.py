@@ -4,9 +4,8 @@ Tests/Fixtures/vault/vectors.json through the ES modules the server ships under 
 
 Usage: Tests/UI/vault_browser_test.py TICKER_BIN
 """
-import json, os, re, shutil, subprocess, sys, tempfile, time
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
+import json, os, shutil, sys, tempfile
+from harness import chromium, start_server
 
 ticker = sys.argv[1]
 here = os.path.dirname(os.path.abspath(__file__))
@@ -15,23 +14,10 @@ checks_js = open(os.path.join(here, "vault_vectors.js")).read()
 work = tempfile.mkdtemp()
 env = dict(os.environ, TICKER_DATA_DIR=f"{work}/data", TICKER_DAGS=f"{work}/dags")
 os.makedirs(f"{work}/dags")
-log = open(f"{work}/serve.log", "w")
-server = subprocess.Popen([ticker, "serve", "--port", "0"], env=env, cwd=work, stdout=log, stderr=log)
+server, base, log = start_server(ticker, work, env)
 driver = None
 try:
-    base = None
-    for _ in range(100):
-        match = re.search(r"address=(http://[0-9.]+:[0-9]+)", open(f"{work}/serve.log").read())
-        if match:
-            base = match.group(1)
-            break
-        time.sleep(0.1)
-    assert base, open(f"{work}/serve.log").read()
-    options = webdriver.ChromeOptions()
-    for argument in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage"]:
-        options.add_argument(argument)
-    options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
-    driver = webdriver.Chrome(service=Service(shutil.which("chromedriver") or "/usr/bin/chromedriver"), options=options)
+    driver = chromium()
     driver.set_script_timeout(120)
     driver.get(base + "/vault/")
     result = driver.execute_async_script(checks_js, vectors)

@@ -90,16 +90,20 @@ struct HTTPLookupBench {
     }
 
     private func wrk(_ base: String, script: URL, seconds: Int) throws -> WrkRun {
+        try Self.wrk(base, script: script, threads: 2, connections: connections, seconds: seconds)
+    }
+
+    /// Runs wrk with `--latency` and a Lua script against `base`.
+    static func wrk(_ base: String, script: URL, threads: Int, connections: Int, seconds: Int) throws -> WrkRun {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["wrk", "-t2", "-c\(connections)", "-d\(seconds)s", "--latency", "-s", script.path, base]
+        process.arguments = ["wrk", "-t\(threads)", "-c\(connections)", "-d\(seconds)s", "--latency", "-s", script.path, base]
         let pipe = Pipe()
         process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
         do { try process.run() } catch { throw Failed(description: "cannot run wrk (apt-get install wrk): \(error)") }
         let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
-        guard process.terminationStatus == 0, let parsed = Self.parseWrk(output) else {
+        guard process.terminationStatus == 0, let parsed = parseWrk(output) else {
             throw Failed(description: "wrk failed (status \(process.terminationStatus)):\n\(output)")
         }
         return parsed

@@ -159,18 +159,8 @@ struct VaultBench {
     }
 
     private func wrk(_ base: String, script: URL, threads: Int, connections: Int? = nil) throws -> HTTPLookupBench.WrkRun {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["wrk", "-t\(threads)", "-c\(connections ?? threads)", "-d\(seconds)s", "--latency", "-s", script.path, base]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        do { try process.run() } catch { throw Failed(description: "cannot run wrk (apt-get install wrk): \(error)") }
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        guard process.terminationStatus == 0, let run = HTTPLookupBench.parseWrk(output) else {
-            throw Failed(description: "wrk failed (status \(process.terminationStatus)):\n\(output)")
-        }
-        guard run.errors == 0 else { throw Failed(description: "wrk saw \(run.errors) errors or non-2xx answers:\n\(output)") }
+        let run = try HTTPLookupBench.wrk(base, script: script, threads: threads, connections: connections ?? threads, seconds: seconds)
+        guard run.errors == 0 else { throw Failed(description: "wrk saw \(run.errors) errors or non-2xx answers") }
         return run
     }
 
