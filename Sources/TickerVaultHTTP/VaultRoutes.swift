@@ -35,6 +35,8 @@ public struct VaultRoutes: WebRoutes {
     public func add(to router: Router<TickerRequestContext>) throws {
         try VaultWebFiles().add(to: router)
         let group = router.group("v1")
+            // Method and path at debug level; never a header (they carry session tokens).
+            .add(middleware: LogRequestsMiddleware<TickerRequestContext>(.debug))
             .add(middleware: ClientAddressMiddleware<TickerRequestContext>())
             .add(middleware: BodyLimitMiddleware<TickerRequestContext>(maxBytes: Self.maxBodyBytes) { VaultFailure(.contentTooLarge, "body_too_large", $0).response })
         let transport = RecordingTransport(router: group) { VaultFailure(.methodNotAllowed, "method_not_allowed", $0).response }

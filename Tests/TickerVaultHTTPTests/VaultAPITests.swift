@@ -94,6 +94,10 @@ struct VaultAPITests {
             }
             let big = try await raw(server, .POST, "/v1/prelogin", json: #"{"email":""# + String(repeating: "a", count: 33 << 20) + #""}"#)
             #expect(big.status == 413 && big.body.contains("body_too_large"))
+            // A token replayed after its log-out is refused at once.
+            try await bob.logOut()
+            let replayed = try await raw(server, .GET, "/v1/vaults/\(await bob.account.vaultID)", token: bob.token)
+            #expect(replayed.status == 401 && replayed.body.contains("unauthorized"))
         }
     }
 

@@ -12,16 +12,25 @@ import TickerVaultHTTP
 
 /// A real vault server on 127.0.0.1 and a free port, on a fresh SQLite store, for one test.
 func withVaultServer(
-    limits: VaultRateLimits = VaultRateLimits(), _ body: @Sendable (VaultServer, any VaultStore) async throws -> Void
+    limits: VaultRateLimits = VaultRateLimits(), logger: Logger = Logger(label: "vault-test"),
+    _ body: @Sendable (VaultServer, any VaultStore) async throws -> Void
+) async throws {
+    try await withVaultServer(limits: limits, logger: logger) { server, store, _ in try await body(server, store) }
+}
+
+/// As above, also handing over the folder of the server's database.
+func withVaultServer(
+    limits: VaultRateLimits = VaultRateLimits(), logger: Logger = Logger(label: "vault-test"),
+    _ body: @Sendable (VaultServer, any VaultStore, URL) async throws -> Void
 ) async throws {
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent("ticker-vault-http-\(UUID().uuidString)")
     defer { try? FileManager.default.removeItem(at: folder) }
     let store = try DataDirectory(path: folder.path).openStore()
     let router = Router(context: TickerRequestContext.self)
-    try VaultRoutes(store: store, serverSecret: SymmetricKey(size: .bits256), limits: limits, logger: Logger(label: "vault-test")).add(to: router)
-    let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+    try VaultRoutes(store: store, serverSecret: SymmetricKey(size: .bits256), limits: limits, logger: logger).add(to: router)
+    let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)), logger: logger)
     try await app.test(.live) { client in
-        try await body(VaultServer(baseURL: "http://127.0.0.1:\(client.port!)"), store)
+        try await body(VaultServer(baseURL: "http://127.0.0.1:\(client.port!)"), store, folder)
     }
 }
 

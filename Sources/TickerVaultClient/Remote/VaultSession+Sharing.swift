@@ -17,6 +17,16 @@ extension VaultSession {
         return (bundle, try bundle.fingerprint())
     }
 
+    /// Shares an item with the account of `email`, whose fingerprint the user verified with them:
+    /// a server that presents another key (its own) for that address is caught here.
+    public func share(_ itemID: String, toContact email: String, verified fingerprint: Fingerprint) async throws -> String {
+        let (bundle, presented) = try await lookUp(email: email)
+        guard presented == fingerprint else {
+            throw VaultError.integrity("the server presents another key for \(email) than the one you verified; nothing was shared")
+        }
+        return try await share(itemID, with: bundle)
+    }
+
     /// Shares an item of this vault with `recipient`, whose fingerprint the caller has verified.
     /// Returns the share's id.
     public func share(_ itemID: String, with recipient: IdentityBundle, now: Date = Date()) async throws -> String {

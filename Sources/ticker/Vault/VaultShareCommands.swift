@@ -98,11 +98,7 @@ struct VaultShare: AsyncParsableCommand {
             guard let contact = contacts.contacts.first(where: { $0.email == email }) else {
                 throw ValidationError("\(email) is not a verified contact: `ticker vault contacts verify \(email)` first")
             }
-            let (bundle, fingerprint) = try await session.lookUp(email: email)
-            guard bundle.userID == contact.user_id, fingerprint.text == contact.fingerprint else {
-                throw ValidationError("the server now presents another key for \(email) than the one you verified; do not share until you know why")
-            }
-            return try await session.share(itemID.lowercased(), with: bundle)
+            return try await session.share(itemID.lowercased(), toContact: email, verified: try Fingerprint(text: contact.fingerprint))
         }
         print("shared as \(shareID)")
     }
