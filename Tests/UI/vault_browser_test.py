@@ -4,7 +4,8 @@ Tests/Fixtures/vault/vectors.json through the ES modules the server ships under 
 
 Usage: Tests/UI/vault_browser_test.py TICKER_BIN
 """
-import json, os, shutil, sys, tempfile
+import json, os, shutil, sys, tempfile, time
+from selenium.webdriver.common.by import By
 from harness import chromium, start_server
 
 ticker = sys.argv[1]
@@ -26,6 +27,52 @@ try:
     errors = [e for e in driver.get_log("browser") if e["level"] == "SEVERE" and "favicon.ico" not in e["message"]]
     assert not errors, errors
     print(f"browser vault client: {result['checks']} vector checks passed in Chromium")
+
+    # The page: register, save the kit, write a plan (a bad ISIN is named), sign out, sign in again
+    # with the password only (the browser kept the Secret Key).
+    def wait_for(what, condition, timeout=60):
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            try:
+                if condition():
+                    return
+            except Exception:
+                pass
+            time.sleep(0.2)
+        raise AssertionError(f"timed out waiting for {what}; page: {driver.page_source[:2000]}")
+
+    driver.get(base + "/vault/")
+    wait_for("the register form", lambda: driver.find_element(By.ID, "newEmail"))
+    driver.find_element(By.ID, "newEmail").send_keys("page@example.org")
+    driver.find_element(By.ID, "newPassword").send_keys("page password 1")
+    driver.find_element(By.CSS_SELECTOR, "#register button").click()
+    wait_for("the Emergency Kit", lambda: driver.find_element(By.ID, "secret-key").text.startswith("TK1-"))
+    assert driver.find_element(By.ID, "recovery-key").text.startswith("TKR1-")
+    driver.find_element(By.ID, "saved").click()
+    wait_for("the plan list", lambda: driver.find_element(By.ID, "new-plan"))
+    driver.find_element(By.ID, "new-plan").click()
+    wait_for("the editor", lambda: driver.find_element(By.ID, "plan"))
+    plan = {"type": "plan", "name": "Browser plan", "currency": "EUR", "accounts": [{"id": "a1", "name": "Broker", "kind": "brokerage"}],
+            "holdings": [{"account": "a1", "isin": "US0378331006", "quantity": 10, "cost": 1500, "currency": "USD"}]}
+    editor = driver.find_element(By.ID, "plan")
+    editor.clear()
+    editor.send_keys(json.dumps(plan))
+    driver.find_element(By.CSS_SELECTOR, "#editor button[type=submit]").click()
+    wait_for("the ISIN problem", lambda: "holdings[0].isin: the check digit should be 5" in driver.find_element(By.CSS_SELECTOR, "#editor .error").text)
+    plan["holdings"][0]["isin"] = "US0378331005"
+    editor = driver.find_element(By.ID, "plan")
+    editor.clear()
+    editor.send_keys(json.dumps(plan))
+    driver.find_element(By.CSS_SELECTOR, "#editor button[type=submit]").click()
+    wait_for("the saved plan", lambda: "Browser plan" in driver.find_element(By.ID, "plans").text)
+    driver.find_element(By.ID, "signout").click()
+    wait_for("the password form", lambda: "page@example.org" in driver.page_source and driver.find_element(By.ID, "password"))
+    driver.find_element(By.ID, "password").send_keys("page password 1")
+    driver.find_element(By.CSS_SELECTOR, "#signin button").click()
+    wait_for("the plan after signing in again", lambda: "Browser plan" in driver.find_element(By.ID, "plans").text)
+    errors = [e for e in driver.get_log("browser") if e["level"] == "SEVERE" and "favicon.ico" not in e["message"]]
+    assert not errors, errors
+    print("vault page: register, Emergency Kit, plan editor with field errors, sign-in with the kept Secret Key")
 finally:
     if driver:
         driver.quit()

@@ -1,6 +1,137 @@
-// The vault's page. Its client modules (bytes.js, primitives.js, keys.js, objects.js) encrypt
-// and check everything in the browser; the page itself is being built (sign-in, plan editor).
-import { canonicalEmail } from "./bytes.js";
+// The vault page: sign in or register, list the plans, create, edit and delete them. Everything
+// is encrypted here before it is sent; the server sees envelopes only.
+import * as S from "./session.js";
+import * as K from "./keys.js";
+import { device } from "./device.js";
+import { newPlan, planProblems } from "./plan.js";
 
-const status = document.getElementById("status");
-if (status && canonicalEmail("A@B") === "a@b") status.textContent = "The browser client is loaded. Use `ticker vault` until the editor ships.";
+const main = document.getElementById("main");
+let session = null;
+
+function element(tag, attributes = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) {
+    if (name.startsWith("on")) node.addEventListener(name.slice(2), value);
+    else node.setAttribute(name, value);
+  }
+  for (const child of children) node.append(child);
+  return node;
+}
+
+function field(label, id, attributes = {}) {
+  return [element("label", { for: id }, label), element("input", { id, name: id, required: "", ...attributes })];
+}
+
+function show(title, ...content) {
+  main.replaceChildren(element("h1", {}, title), ...content);
+}
+
+function problem(error) {
+  return element("p", { class: "error", role: "alert" }, error instanceof Error ? error.message : String(error));
+}
+
+/** Runs a form's action; a failure is shown above the form, which keeps what was typed. */
+function form(id, label, fields, action) {
+  const node = element("form", { id }, ...fields, element("button", { type: "submit" }, label));
+  node.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    node.querySelector(".error")?.remove();
+    const button = node.querySelector("button[type=submit]");
+    button.disabled = true;
+    try {
+      await action(Object.fromEntries(new FormData(node)));
+    } catch (error) {
+      node.prepend(problem(error));
+    } finally {
+      button.disabled = false;
+    }
+  });
+  return node;
+}
+
+async function start() {
+  const known = await device.load();
+  if (known) return signInView(known);
+  show("Your vault",
+    element("p", {}, "Plans are encrypted in this browser with keys only you hold. Sign in, or create an account."),
+    form("signin", "Sign in", [
+      ...field("E-mail", "email", { type: "email", autocomplete: "username" }),
+      ...field("Password", "password", { type: "password", autocomplete: "current-password" }),
+      ...field("Secret Key (from your Emergency Kit)", "secretKey", { autocomplete: "off", size: 40 }),
+    ], async (values) => {
+      const secretKey = K.secretKeyText.decode(values.secretKey);
+      await opened(await S.logIn(values.email, values.password, secretKey), values.email, values.secretKey.trim().toUpperCase());
+    }),
+    element("h2", {}, "New account"),
+    form("register", "Create account", [
+      ...field("E-mail", "newEmail", { type: "email", autocomplete: "username" }),
+      ...field("Password (at least 8 characters)", "newPassword", { type: "password", autocomplete: "new-password", minlength: "8" }),
+    ], async (values) => {
+      const made = await S.register(values.newEmail, values.newPassword);
+      await device.save({ email: made.session.account.email, secretKey: made.secretKey, pins: made.session.pins });
+      session = made.session;
+      kitView(made);
+    }));
+}
+
+function signInView(known) {
+  show("Sign in",
+    element("p", {}, `This browser knows ${known.email}.`),
+    form("signin", "Sign in", [...field("Password", "password", { type: "password", autocomplete: "current-password" })], async (values) => {
+      await opened(await S.logIn(known.email, values.password, K.secretKeyText.decode(known.secretKey), known.pins), known.email, known.secretKey);
+    }),
+    element("button", { type: "button", id: "forget", onclick: async () => { await device.forget(); start(); } }, "Use another account"));
+}
+
+async function opened(newSession, email, secretKey) {
+  session = newSession;
+  await device.save({ email: session.account.email, secretKey, pins: session.pins });
+  await listView();
+}
+
+function kitView(made) {
+  show("Save your Emergency Kit",
+    element("p", {}, "Write these down or print this page now. Nobody can recover them for you, not even the people who run this server."),
+    element("dl", { id: "kit" },
+      element("dt", {}, "Secret Key"), element("dd", { id: "secret-key" }, made.secretKey),
+      element("dt", {}, "Recovery Key"), element("dd", { id: "recovery-key" }, made.recoveryKey)),
+    element("button", { type: "button", id: "saved", onclick: () => listView() }, "I saved them"));
+}
+
+async function listView() {
+  const items = Object.values(await session.items());
+  await device.save({ ...(await device.load()), pins: session.pins });
+  const rows = items.filter((i) => i.contentType === S.ContentType.plan).map((item) => {
+    const plan = JSON.parse(new TextDecoder().decode(item.json));
+    return element("tr", {},
+      element("td", {}, plan.name ?? "(no name)"),
+      element("td", {}, String(item.version)),
+      element("td", {},
+        element("button", { type: "button", "aria-label": `edit ${plan.name}`, onclick: () => editView(item.itemID, plan) }, "Edit"),
+        " ",
+        element("button", { type: "button", "aria-label": `delete ${plan.name}`, onclick: async () => { await session.delete(item.itemID); listView(); } }, "Delete")));
+  });
+  show("Your plans",
+    element("table", { id: "plans" }, element("thead", {}, element("tr", {}, element("th", {}, "Plan"), element("th", {}, "Version"), element("th", {}, ""))),
+      element("tbody", {}, ...rows)),
+    element("p", {}, element("button", { type: "button", id: "new-plan", onclick: () => editView(null, newPlan("New plan")) }, "New plan"),
+      " ", element("button", { type: "button", id: "signout", onclick: async () => { await session.logOut(); session = null; start(); } }, "Sign out")));
+}
+
+function editView(itemID, plan) {
+  const editor = element("textarea", { id: "plan", name: "plan", rows: "24", cols: "80", spellcheck: "false" });
+  editor.value = JSON.stringify(plan, null, 2);
+  show(itemID ? `Edit ${plan.name}` : "New plan",
+    element("p", {}, "The plan's fields are described in docs/plan-format.md; every problem names its field."),
+    form("editor", "Save", [editor], async (values) => {
+      let parsed;
+      try { parsed = JSON.parse(values.plan); } catch (e) { throw new Error(`not JSON: ${e.message}`); }
+      const problems = planProblems(parsed);
+      if (problems.length) throw new Error(problems.join("; "));
+      await session.put(itemID, S.ContentType.plan, S.utf8(JSON.stringify(parsed)));
+      await listView();
+    }),
+    element("button", { type: "button", onclick: () => listView() }, "Cancel"));
+}
+
+start().catch((error) => main.replaceChildren(problem(error)));
