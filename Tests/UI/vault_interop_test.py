@@ -72,15 +72,51 @@ try:
 
     # An account registered in the browser works from the CLI.
     made = browser("""
+        const O = await import('/vault/js/objects.js');
         const r = await S.register("joy@example.org", args[0]);
-        await r.session.put(null, S.ContentType.plan, S.utf8('{"type":"plan","name":"Joy in the browser"}'));
-        return { secretKey: r.secretKey };
+        const mine = await r.session.put(null, S.ContentType.plan, S.utf8('{"type":"plan","name":"Joy in the browser"}'));
+        const fingerprint = O.identity.fingerprintText(await O.identity.fingerprint(r.session.account.bundle));
+        return { secretKey: r.secretKey, recoveryKey: r.recoveryKey, fingerprint, item: mine.itemID };
     """, "joy password 1")
-    env["TICKER_VAULT_HOME"] = f"{work}/cli-home-joy"
+    joy_env_home = f"{work}/cli-home-joy"
+    ida_home = env["TICKER_VAULT_HOME"]
+    env["TICKER_VAULT_HOME"] = joy_env_home
     cli("login", "--server", base, "--email", "joy@example.org", "--secret-key-fd", "0", "--password-fd", "0",
         secrets=[made["secretKey"], "joy password 1"])
     assert "Joy in the browser" in cli("list", "--password-fd", "0", secrets=["joy password 1"])
-    print("vault interop: CLI and browser read and edit each other's items; password change and registration carry over")
+
+    # Sharing both ways between the CLI (Ida) and the browser (Joy), each after verifying the other.
+    env["TICKER_VAULT_HOME"] = ida_home
+    ida_fingerprint = next(l.split()[-1] for l in cli("whoami").splitlines() if l.startswith("fingerprint:"))
+    cli("contacts", "verify", "joy@example.org", "--fingerprint", made["fingerprint"], "--password-fd", "0", secrets=["interop password 2"])
+    cli("share", "--to", "joy@example.org", item, "--password-fd", "0", secrets=["interop password 2"])
+    got = browser("""
+        const s = await S.logIn("joy@example.org", args[0], K.secretKeyText.decode(args[1]));
+        await s.verifyContact("ida@example.org", args[2]);
+        const { document } = await s.contacts();
+        const O = await import('/vault/js/objects.js');
+        const { base32 } = await import('/vault/js/bytes.js');
+        const pinned = Object.fromEntries(document.contacts.map((c) => [c.user_id, base32.decode(c.fingerprint, 20, "fingerprint")]));
+        const received = (await s.received(pinned)).map((r) => JSON.parse(new TextDecoder().decode(r.json)).name);
+        const { bundle } = await s.lookUp("ida@example.org");
+        const idaPinned = pinned[bundle.userID];
+        await s.share(args[3], "ida@example.org", idaPinned);
+        return received;
+    """, "joy password 1", made["secretKey"], ida_fingerprint, made["item"])
+    assert got == ["Edited in the browser"], got
+    cli("contacts", "verify", "joy@example.org", "--fingerprint", made["fingerprint"], "--password-fd", "0", secrets=["interop password 2"])
+    shared = cli("shared", "--json", "--password-fd", "0", secrets=["interop password 2"])
+    assert "Joy in the browser" in shared, shared
+
+    # Recovery in the browser; the new Secret Key signs in with the CLI.
+    recovered = browser("""
+        return await S.recover("joy@example.org", args[0], "joy password 2");
+    """, made["recoveryKey"])
+    env["TICKER_VAULT_HOME"] = f"{work}/cli-home-joy-2"
+    cli("login", "--server", base, "--email", "joy@example.org", "--secret-key-fd", "0", "--password-fd", "0",
+        secrets=[recovered["secretKey"], "joy password 2"])
+    assert "Joy in the browser" in cli("list", "--password-fd", "0", secrets=["joy password 2"])
+    print("vault interop: CLI and browser read and edit each other's items, share both ways; password change, registration and recovery carry over")
 finally:
     if driver:
         driver.quit()

@@ -86,10 +86,9 @@ struct VaultWhoAmI: AsyncParsableCommand {
         let device = try VaultDevice.load()
         print("e-mail:      \(device.email)")
         print("server:      \(device.server)")
-        guard let kept = device.session else { return print("(not signed in: no fingerprint to show)") }
-        let bundle = kept.session.identity.bundle(userID: kept.session.userID)
-        print("user id:     \(kept.session.userID)")
-        print("fingerprint: \(try bundle.fingerprint().text)")
+        guard let userID = device.userID, let fingerprint = device.fingerprint else { return print("(not signed in yet: no fingerprint to show)") }
+        print("user id:     \(userID)")
+        print("fingerprint: \(fingerprint)")
     }
 }
 

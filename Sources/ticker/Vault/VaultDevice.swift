@@ -19,6 +19,9 @@ struct VaultDevice: Codable {
     var secretKey: String
     var pins: DevicePins
     var session: StoredSession?
+    /// The account's public identity, kept for `whoami` when no session is.
+    var userID: String?
+    var fingerprint: String?
 
     static var home: URL {
         let environment = ProcessInfo.processInfo.environment

@@ -42,6 +42,8 @@ enum VaultLogin {
         let answer = try await server.logIn(email: device.email, authKey: unlock.authKey)
         let session = try VaultSession.resume(on: server, unlock: unlock, session: answer, pins: device.pins)
         device.session = .init(prelogin: prelogin, session: answer, signedInAt: Date())
+        device.userID = answer.userID
+        device.fingerprint = try answer.identity.bundle(userID: answer.userID).fingerprint().text
         device.pins = await session.pins
         try device.save()
         return session

@@ -4,6 +4,8 @@ import * as S from "./session.js";
 import * as K from "./keys.js";
 import { device } from "./device.js";
 import { newPlan, planProblems } from "./plan.js";
+import { base32 } from "./bytes.js";
+import { identity } from "./objects.js";
 
 const main = document.getElementById("main");
 let session = null;
@@ -71,6 +73,25 @@ async function start() {
       await device.save({ email: made.session.account.email, secretKey: made.secretKey, pins: made.session.pins });
       session = made.session;
       kitView(made);
+    }),
+    recoverForm());
+}
+
+function recoverForm() {
+  return element("details", {}, element("summary", {}, "Forgot the password or lost the Secret Key?"),
+    form("recover", "Recover", [
+      ...field("E-mail", "recoverEmail", { type: "email", autocomplete: "username" }),
+      ...field("Recovery Key (TKR1-…)", "recoveryKey", { autocomplete: "off", size: 60 }),
+      ...field("New password (at least 8 characters)", "recoverPassword", { type: "password", autocomplete: "new-password", minlength: "8" }),
+    ], async (values) => {
+      const kit = await S.recover(values.recoverEmail, values.recoveryKey, values.recoverPassword);
+      await device.forget();
+      show("Recovered: save your new Emergency Kit",
+        element("p", {}, "Your old Secret Key and Recovery Key no longer work. Every session has ended."),
+        element("dl", { id: "kit" },
+          element("dt", {}, "Secret Key"), element("dd", { id: "secret-key" }, kit.secretKey),
+          element("dt", {}, "Recovery Key"), element("dd", { id: "recovery-key" }, kit.recoveryKey)),
+        element("button", { type: "button", id: "saved", onclick: () => start() }, "I saved them; sign in"));
     }));
 }
 
@@ -80,7 +101,8 @@ function signInView(known) {
     form("signin", "Sign in", [...field("Password", "password", { type: "password", autocomplete: "current-password" })], async (values) => {
       await opened(await S.logIn(known.email, values.password, K.secretKeyText.decode(known.secretKey), known.pins), known.email, known.secretKey);
     }),
-    element("button", { type: "button", id: "forget", onclick: async () => { await device.forget(); start(); } }, "Use another account"));
+    element("button", { type: "button", id: "forget", onclick: async () => { await device.forget(); start(); } }, "Use another account"),
+    recoverForm());
 }
 
 async function opened(newSession, email, secretKey) {
@@ -109,13 +131,70 @@ async function listView() {
       element("td", {},
         element("button", { type: "button", "aria-label": `edit ${plan.name}`, onclick: () => editView(item.itemID, plan) }, "Edit"),
         " ",
-        element("button", { type: "button", "aria-label": `delete ${plan.name}`, onclick: async () => { await session.delete(item.itemID); listView(); } }, "Delete")));
+        element("button", { type: "button", "aria-label": `delete ${plan.name}`, onclick: async () => { await session.delete(item.itemID); listView(); } }, "Delete"),
+        " ",
+        element("button", { type: "button", "aria-label": `share ${plan.name}`, onclick: () => shareView(item.itemID, plan.name) }, "Share")));
+  });
+  const { document: contacts } = await session.contacts();
+  const pinned = Object.fromEntries(contacts.contacts.map((c) => [c.user_id, base32.decode(c.fingerprint, 20, "a fingerprint")]));
+  const received = (await session.received(pinned)).map((r) => {
+    const plan = JSON.parse(new TextDecoder().decode(r.json));
+    const from = contacts.contacts.find((c) => c.user_id === r.senderID)?.email ?? r.senderID;
+    return element("li", {}, `${plan.name ?? "(no name)"}, from ${from}`);
   });
   show("Your plans",
     element("table", { id: "plans" }, element("thead", {}, element("tr", {}, element("th", {}, "Plan"), element("th", {}, "Version"), element("th", {}, ""))),
       element("tbody", {}, ...rows)),
     element("p", {}, element("button", { type: "button", id: "new-plan", onclick: () => editView(null, newPlan("New plan")) }, "New plan"),
-      " ", element("button", { type: "button", id: "signout", onclick: async () => { await session.logOut(); session = null; start(); } }, "Sign out")));
+      " ", element("button", { type: "button", id: "contacts", onclick: () => contactsView() }, "Contacts"),
+      " ", element("button", { type: "button", id: "change-password", onclick: () => passwordView() }, "Change password"),
+      " ", element("button", { type: "button", id: "signout", onclick: async () => { await session.logOut(); session = null; start(); } }, "Sign out")),
+    element("h2", {}, "Shared with you"),
+    received.length ? element("ul", { id: "received" }, ...received) : element("p", { id: "received" }, "Nothing yet (only shares from verified contacts show)."));
+}
+
+async function contactsView() {
+  const { document: book } = await session.contacts();
+  const own = identity.fingerprintText(await identity.fingerprint(session.account.bundle));
+  show("Contacts",
+    element("p", {}, "Your fingerprint, to read out to people who share with you: ", element("code", { id: "own-fingerprint" }, own)),
+    element("ul", { id: "contact-list" }, ...book.contacts.map((c) => element("li", {}, `${c.email ?? c.user_id}: ${c.fingerprint}`))),
+    element("h2", {}, "Verify a contact"),
+    element("p", {}, "Compare the fingerprint with the person in person or by phone: it is what stops a server from handing you its own key."),
+    form("verify", "Verify", [
+      ...field("E-mail", "contactEmail", { type: "email" }),
+      ...field("Their fingerprint (leave empty to see what the server says)", "contactFingerprint", { autocomplete: "off", size: 50 }),
+    ], async (values) => { await session.verifyContact(values.contactEmail, values.contactFingerprint); await contactsView(); }),
+    element("button", { type: "button", onclick: () => listView() }, "Back"));
+  main.querySelector("#contactFingerprint").removeAttribute("required");
+}
+
+async function shareView(itemID, name) {
+  const { document: book } = await session.contacts();
+  show(`Share ${name}`,
+    form("share", "Share", [...field("A verified contact's e-mail", "shareEmail", { type: "email" })], async (values) => {
+      const contact = book.contacts.find((c) => c.email === values.shareEmail.trim().toLowerCase());
+      if (!contact) throw new Error(`${values.shareEmail} is not a verified contact: verify them under Contacts first`);
+      await session.share(itemID, contact.email, base32.decode(contact.fingerprint, 20, "a fingerprint"));
+      await listView();
+    }),
+    element("button", { type: "button", onclick: () => listView() }, "Cancel"));
+}
+
+function passwordView() {
+  show("Change password",
+    element("p", {}, "Your other sessions end; the Secret Key stays the same."),
+    form("password-change", "Change", [
+      ...field("New password (at least 8 characters)", "changed", { type: "password", autocomplete: "new-password", minlength: "8" }),
+      ...field("New password again", "again", { type: "password", autocomplete: "new-password", minlength: "8" }),
+    ], async (values) => {
+      if (values.changed !== values.again) throw new Error("the two entries differ");
+      const known = await device.load();
+      await session.changePassword(values.changed, K.secretKeyText.decode(known.secretKey));
+      await device.save({ ...known, pins: session.pins });
+      await listView();
+    }),
+    element("button", { type: "button", onclick: () => listView() }, "Cancel"));
 }
 
 function editView(itemID, plan) {

@@ -4,7 +4,7 @@
 import { VaultError, base64url as b64, canonicalEmail, equal, randomBytes, utf8, uuid } from "./bytes.js";
 import { sha256, x25519 } from "./primitives.js";
 import * as K from "./keys.js";
-import { ContentType, Purpose, contexts, identity, manifest, open, openItem, seal, sealItem, itemDigest } from "./objects.js";
+import { ContentType, Purpose, contexts, identity, manifest, open, openItem, seal, sealItem, itemDigest, share as shareObject, unpad } from "./objects.js";
 
 export class ServerError extends Error {
   constructor(status, body) {
@@ -194,3 +194,130 @@ export class Session {
 }
 
 export { ContentType, utf8 };
+
+// Sharing, contacts, password change and recovery: the same steps as the Swift client.
+
+const bundleFrom = (j) => ({ userID: j.user_id, epoch: j.epoch, signPK: b64.decode(j.sign_pk), encPK: b64.decode(j.enc_pk), selfSig: b64.decode(j.self_sig) });
+
+Object.assign(Session.prototype, {
+  /** A user's public identity with its self-signature checked, and its fingerprint. */
+  async lookUp(email) {
+    const bundle = bundleFrom(await call("GET", `/users/lookup?email=${encodeURIComponent(canonicalEmail(email))}`, undefined, this.token));
+    await identity.verify(bundle);
+    return { bundle, fingerprint: await identity.fingerprint(bundle) };
+  },
+
+  /** Shares an item with the account of `email`, whose fingerprint the user verified. */
+  async share(itemID, email, verifiedFingerprint) {
+    const { bundle, fingerprint } = await this.lookUp(email);
+    if (!equal(fingerprint, verifiedFingerprint)) throw new VaultError("integrity", `the server presents another key for ${email} than the one you verified; nothing was shared`);
+    const { records } = await this.checkedVault();
+    const record = records[itemID];
+    if (!record) throw new VaultError("malformed", `the vault has no item ${itemID}`);
+    const { itemKey } = await openItem(this.account, record, itemID, record.version);
+    const { account } = this;
+    const header = {
+      shareID: uuid(), senderID: account.userID, recipientID: bundle.userID, ownerID: account.userID, vaultID: account.vaultID, itemID,
+      senderFingerprint: await identity.fingerprint(account.bundle), recipientFingerprint: fingerprint, createdAt: Math.floor(Date.now() / 1000),
+    };
+    const s = await shareObject.make(header, itemKey.key, bundle.encPK, account.identityKeys.signSeed);
+    await call("POST", "/shares", {
+      share_id: header.shareID, recipient_id: bundle.userID, vault_id: account.vaultID, item_id: itemID,
+      header: b64.encode(s.header), enc: b64.encode(s.enc), ct: b64.encode(s.ct), sig: b64.encode(s.sig),
+    }, this.token);
+    return header.shareID;
+  },
+
+  /** Items shared with this account by senders in `contacts` (user id → verified fingerprint bytes). */
+  async received(contacts) {
+    const own = await identity.fingerprint(this.account.bundle);
+    const out = [];
+    for (const incoming of await call("GET", "/shares/incoming", undefined, this.token)) {
+      const pinned = contacts[incoming.sender_id];
+      if (!pinned) continue;
+      const sender = bundleFrom(await call("GET", `/users/${incoming.sender_id}/identity`, undefined, this.token));
+      await identity.verify(sender);
+      if (!equal(await identity.fingerprint(sender), pinned)) throw new VaultError("integrity", `the server presented another key for contact ${incoming.sender_id}`);
+      const s = { header: b64.decode(incoming.header), enc: b64.decode(incoming.enc), ct: b64.decode(incoming.ct), sig: b64.decode(incoming.sig) };
+      const { header, itemKey } = await shareObject.open(s, this.account.identityKeys.encSecret, own, sender.signPK, pinned);
+      const raw = await call("GET", `/vaults/${header.vaultID}/items/${header.itemID}`, undefined, this.token);
+      // Without the owner's manifest the recipient takes the version from the record (rule 11.14).
+      const json = await open(b64.decode(raw.content), itemKey,
+        contexts.content(header.ownerID, header.vaultID, header.itemID, raw.version, raw.content_type));
+      out.push({ shareID: incoming.share_id, senderID: incoming.sender_id, itemID: header.itemID, version: raw.version, json: unpad(json) });
+    }
+    return out;
+  },
+
+  async revokeShare(shareID) { await call("DELETE", `/shares/${shareID}`, undefined, this.token); },
+
+  /** The contacts item (rule 11.20) and its id, or an empty list. */
+  async contacts() {
+    const items = Object.values(await this.items()).filter((i) => i.contentType === ContentType.contacts).sort((a, b) => (a.itemID < b.itemID ? -1 : 1));
+    if (!items.length) return { itemID: null, document: { type: "contacts", contacts: [] } };
+    return { itemID: items[0].itemID, document: JSON.parse(new TextDecoder().decode(items[0].json)) };
+  },
+
+  /** Adds a contact after the user compared the fingerprint with them; refuses a mismatch. */
+  async verifyContact(email, fingerprintText) {
+    const { bundle, fingerprint } = await this.lookUp(email);
+    const actual = identity.fingerprintText(fingerprint);
+    if (!fingerprintText) throw new VaultError("integrity", `${email}'s fingerprint is ${actual}: compare it with them, then enter it`);
+    if (fingerprintText.trim().toUpperCase() !== actual) throw new VaultError("integrity", `${email}'s key has fingerprint ${actual}, not ${fingerprintText}: do not share until you know why`);
+    const { itemID, document } = await this.contacts();
+    document.contacts = document.contacts.filter((c) => c.user_id !== bundle.userID);
+    document.contacts.push({
+      user_id: bundle.userID, email: canonicalEmail(email), epoch: bundle.epoch, sign_pk: b64.encode(bundle.signPK), enc_pk: b64.encode(bundle.encPK),
+      fingerprint: actual, verified_at: new Date().toISOString().replace(/\.\d{3}Z$/, "Z"),
+    });
+    await this.put(itemID, ContentType.contacts, utf8(JSON.stringify(document)));
+    return actual;
+  },
+
+  /** New password (the Secret Key stays); other sessions end. */
+  async changePassword(newPassword, secretKey) {
+    const body = await newCredentials(this.account, newPassword, secretKey, this.pins.parameters.parameters);
+    await call("POST", "/accounts/password", { auth_key: b64.encode(this.passwordKeys.authKey), new: body.wire }, this.token);
+    this.pins.parameters = { ...this.pins.parameters, parameters: body.parameters };
+  },
+});
+
+/** Password material for a User Key: fresh seed, never weaker than `current` (rule 11.11). */
+async function newCredentials(account, password, secretKey, current) {
+  const parameters = { ...current, seed: randomBytes(32), iterations: Math.max(current.iterations, K.DEFAULT_ITERATIONS) };
+  const keys = await K.passwordKeys(password, account.email, secretKey, parameters);
+  return {
+    parameters,
+    wire: {
+      kdf: params(parameters), kdf_mac: b64.encode(await K.parametersMac(secretKey, account.email, account.userID, parameters)),
+      auth_key: b64.encode(keys.authKey),
+      wrapped_user_key: b64.encode(await seal(account.userKey, keys.wrapKey, 0, contexts.userKey(account.userID, account.userKeyEpoch, Purpose.userKeyPassword))),
+    },
+  };
+}
+
+/** Regains an account with its Recovery Key: new password, Secret Key and Recovery Key (shown once). */
+export async function recover(email, recoveryKeyText, newPassword) {
+  email = canonicalEmail(email);
+  const prelogin = await call("POST", "/prelogin", { email });
+  const recovery = await K.recoveryKeys(K.recoveryKeyText.decode(recoveryKeyText), prelogin.user_id);
+  const started = await call("POST", "/recovery/start", { email, recovery_auth_key: b64.encode(recovery.authKey) });
+  if (started.user_id !== prelogin.user_id) throw new VaultError("integrity", "the recovery answer belongs to another account");
+  const userKey = await open(b64.decode(started.wrapped_user_key), recovery.wrapKey, contexts.userKey(started.user_id, started.user_key_epoch, Purpose.userKeyRecovery));
+  const bundle = bundleFrom({ ...started.identity, user_id: started.user_id });
+  await identity.verify(bundle);
+  const account = { userID: started.user_id, email, vaultID: started.vault_id, userKey, userKeyEpoch: started.user_key_epoch };
+  const floor = K.freshParameters();
+  try { K.checkSafe(paramsFrom(prelogin.kdf)); floor.iterations = Math.max(floor.iterations, prelogin.kdf.iterations); } catch { /* the defaults */ }
+  const secretKey = randomBytes(16), recoveryKey = randomBytes(32);
+  const credentials = await newCredentials(account, newPassword, secretKey, floor);
+  const newRecovery = await K.recoveryKeys(recoveryKey, account.userID);
+  await call("POST", "/recovery/complete", {
+    recovery_token: started.recovery_token, new: credentials.wire,
+    new_recovery: {
+      wrapped_user_key: b64.encode(await seal(userKey, newRecovery.wrapKey, 0, contexts.userKey(account.userID, account.userKeyEpoch, Purpose.userKeyRecovery))),
+      auth_key: b64.encode(newRecovery.authKey),
+    },
+  });
+  return { secretKey: K.secretKeyText.encode(secretKey), recoveryKey: K.recoveryKeyText.encode(recoveryKey) };
+}
