@@ -20,10 +20,14 @@ public struct VaultRoutes: WebRoutes {
 
     /// `serverSecret` keys the fake prelogin answers; every node of a deployment must use the same
     /// one (see `VaultRoutes.serverSecret(from:)`).
-    public init(store: any VaultStore, serverSecret: SymmetricKey, limits: VaultRateLimits = VaultRateLimits(), logger: Logger) {
+    /// `isinBuckets` answers the plan editor's k-anonymous ISIN checks (nil: 404, no list).
+    public init(
+        store: any VaultStore, serverSecret: SymmetricKey, isinBuckets: ISINBuckets? = nil, limits: VaultRateLimits = VaultRateLimits(), logger: Logger
+    ) {
         let accounts = VaultAccounts(store: store, serverSecret: serverSecret)
         service = VaultService(
-            accounts: accounts, items: VaultItems(store: store), shares: VaultShares(store: store), limiters: VaultLimiters(limits))
+            accounts: accounts, items: VaultItems(store: store), shares: VaultShares(store: store), limiters: VaultLimiters(limits),
+            isinBuckets: isinBuckets)
         self.logger = logger
     }
 

@@ -117,6 +117,20 @@ extension VaultService {
         return .ok(.init(body: .json(Field.bundle(bundle))))
     }
 
+    func getIsinBucket(_ input: Operations.GetIsinBucket.Input) async throws -> Operations.GetIsinBucket.Output {
+        let (account, _) = try VaultCaller.signedIn()
+        try limiters.take(.lookup, subject: account.userID, address: VaultCaller.current.address)
+        let prefix = input.path.prefix
+        guard prefix.utf8.count == 4, prefix.allSatisfy({ $0.isHexDigit && !$0.isUppercase }) else {
+            throw VaultInputError("prefix", "must be 4 lower-case hex digits")
+        }
+        guard let bucket = try await isinBuckets?.bucket(prefix: prefix) else {
+            throw VaultFailure(.notFound, "not_found", "no ISIN list has been published yet")
+        }
+        return .ok(
+            .init(body: .json(.init(prefix: prefix, snapshotId: bucket.snapshot, entries: bucket.entries.map { .init(sha256: $0.sha256, isin: $0.isin) }))))
+    }
+
     func lookupUser(_ input: Operations.LookupUser.Input) async throws -> Operations.LookupUser.Output {
         let (account, _) = try VaultCaller.signedIn()
         try limiters.take(.lookup, subject: account.userID, address: VaultCaller.current.address)

@@ -1,4 +1,5 @@
 import Foundation
+import TickerHTTP
 import TickerStore
 import TickerVault
 import TickerVaultAPI
@@ -11,6 +12,7 @@ struct VaultService: APIProtocol {
     let items: VaultItems
     let shares: VaultShares
     let limiters: VaultLimiters
+    let isinBuckets: ISINBuckets?
 }
 
 /// Decoding of the request's binary fields, with the field's name in the error.

@@ -82,6 +82,9 @@ struct VaultAPITests {
                 (.POST, "/v1/prelogin", #"{"mail":"x"}"#, nil, 400, "email"),
                 (.PATCH, "/v1/sessions", nil, nil, 405, "method_not_allowed"),
                 (.GET, "/v1/no/such/thing", nil, nil, 404, "not_found"),
+                (.GET, "/v1/isins/buckets/abcd", nil, bob.token, 404, "no ISIN list has been published yet"),
+                (.GET, "/v1/isins/buckets/ABCD", nil, bob.token, 400, "prefix: must be 4 lower-case hex digits"),
+                (.GET, "/v1/isins/buckets/abcd", nil, nil, 401, "unauthorized"),
                 // Found by schemathesis: a counter of Int64.min once overflowed and stopped the server.
                 (.PUT, "/v1/vaults/\(aliceVault)/items/00000000-0000-4000-8000-000000000000",
                  #"{"version":1,"content_type":"a/b","item_key":"","content":"","manifest":{"counter":-9223372036854775808,"entries":[],"mac":""}}"#,

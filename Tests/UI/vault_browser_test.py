@@ -4,7 +4,7 @@ Tests/Fixtures/vault/vectors.json through the ES modules the server ships under 
 
 Usage: Tests/UI/vault_browser_test.py TICKER_BIN
 """
-import json, os, shutil, sys, tempfile, time
+import json, os, shutil, subprocess, sys, tempfile, time
 from selenium.webdriver.common.by import By
 from harness import chromium, start_server
 
@@ -15,6 +15,10 @@ checks_js = open(os.path.join(here, "vault_vectors.js")).read()
 work = tempfile.mkdtemp()
 env = dict(os.environ, TICKER_DATA_DIR=f"{work}/data", TICKER_DAGS=f"{work}/dags")
 os.makedirs(f"{work}/dags")
+# An ISIN list, so that the plan editor's k-anonymous check has something to find.
+with open(f"{work}/list.csv", "w") as f:
+    f.write("ISIN,Name\nUS0378331005,Apple Inc.\nUS5949181045,Microsoft Corporation\n")
+subprocess.run([ticker, "isin", "import", f"{work}/list.csv", "--column", "name=Name"], env=env, cwd=work, check=True, capture_output=True)
 server, base, log = start_server(ticker, work, env)
 driver = None
 try:
@@ -59,10 +63,15 @@ try:
     editor.send_keys(json.dumps(plan))
     driver.find_element(By.CSS_SELECTOR, "#editor button[type=submit]").click()
     wait_for("the ISIN problem", lambda: "holdings[0].isin: the check digit should be 5" in driver.find_element(By.CSS_SELECTOR, "#editor .error").text)
+    # A valid ISIN the list does not know is flagged once, then kept; a listed one passes.
     plan["holdings"][0]["isin"] = "US0378331005"
+    plan["holdings"].append({"account": "a1", "isin": "DE0007164600", "quantity": 5, "cost": 600, "currency": "EUR"})
     editor = driver.find_element(By.ID, "plan")
     editor.clear()
     editor.send_keys(json.dumps(plan))
+    driver.find_element(By.CSS_SELECTOR, "#editor button[type=submit]").click()
+    wait_for("the unlisted ISIN", lambda: "holdings[1].isin: DE0007164600 is not in the current ISIN list" in driver.find_element(By.CSS_SELECTOR, "#editor .error").text)
+    assert "US0378331005" not in driver.find_element(By.CSS_SELECTOR, "#editor .error").text
     driver.find_element(By.CSS_SELECTOR, "#editor button[type=submit]").click()
     wait_for("the saved plan", lambda: "Browser plan" in driver.find_element(By.ID, "plans").text)
     driver.find_element(By.ID, "signout").click()

@@ -25,6 +25,9 @@ public struct APIRoutes: Sendable {
         self.logger = logger
     }
 
+    /// The ISIN hash buckets the API serves, for other routes to share (one index in memory).
+    public var isinBuckets: ISINBuckets { service.buckets }
+
     public func add<Context: RequestContext>(to router: Router<Context>) throws {
         router.add(
             middleware: ISINLookupReplay(

@@ -91,7 +91,8 @@ struct ServeCommand: AsyncParsableCommand {
                     scheduler: serving.store, tokens: serving.store, nodes: serving.store, isins: isin.store, policy: http.policy,
                     lease: engineConfig.lease,
                     wake: { serving.engine.poke() }, logger: logger)
-                let vault = VaultRoutes(store: serving.store, serverSecret: try await VaultRoutes.serverSecret(from: serving.store), logger: logger)
+                let vault = VaultRoutes(
+                    store: serving.store, serverSecret: try await VaultRoutes.serverSecret(from: serving.store), isinBuckets: api.isinBuckets, logger: logger)
                 let web = try WebServer.make(
                     host: http.host, port: http.port, operations: OperationsRoutes(readiness: readiness, metrics: metrics),
                     api: api, ui: try UIRoutes(api: api), more: [vault], logger: logger)

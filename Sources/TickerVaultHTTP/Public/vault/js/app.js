@@ -198,6 +198,8 @@ function passwordView() {
 }
 
 function editView(itemID, plan) {
+  // ISINs the current list does not know are allowed (lists lag new issues) once the user saw them.
+  let acknowledged = null;
   const editor = element("textarea", { id: "plan", name: "plan", rows: "24", cols: "80", spellcheck: "false" });
   editor.value = JSON.stringify(plan, null, 2);
   show(itemID ? `Edit ${plan.name}` : "New plan",
@@ -207,6 +209,14 @@ function editView(itemID, plan) {
       try { parsed = JSON.parse(values.plan); } catch (e) { throw new Error(`not JSON: ${e.message}`); }
       const problems = planProblems(parsed);
       if (problems.length) throw new Error(problems.join("; "));
+      const unknown = [];
+      for (const [index, holding] of (parsed.holdings ?? []).entries()) {
+        if ((await session.isinKnown(holding.isin)) === false) unknown.push(`holdings[${index}].isin: ${holding.isin} is not in the current ISIN list`);
+      }
+      if (unknown.length && acknowledged !== values.plan) {
+        acknowledged = values.plan;
+        throw new Error(`${unknown.join("; ")}. Save again to keep them.`);
+      }
       await session.put(itemID, S.ContentType.plan, S.utf8(JSON.stringify(parsed)));
       await listView();
     }),

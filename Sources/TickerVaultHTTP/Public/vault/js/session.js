@@ -249,6 +249,21 @@ Object.assign(Session.prototype, {
     return out;
   },
 
+  /**
+   * Whether the current ISIN list knows `isin`, asked without telling the server which ISIN:
+   * only the first 4 hex digits of its SHA-256 go out. Null when no list was published yet.
+   */
+  async isinKnown(isin) {
+    const hash = Array.from(await sha256(utf8(isin)), (b) => b.toString(16).padStart(2, "0")).join("");
+    try {
+      const bucket = await call("GET", `/isins/buckets/${hash.slice(0, 4)}`, undefined, this.token);
+      return bucket.entries.some((entry) => entry.sha256 === hash);
+    } catch (error) {
+      if (error instanceof ServerError && error.status === 404) return null;
+      throw error;
+    }
+  },
+
   async revokeShare(shareID) { await call("DELETE", `/shares/${shareID}`, undefined, this.token); },
 
   /** The contacts item (rule 11.20) and its id, or an empty list. */
