@@ -133,5 +133,19 @@ const done = arguments[arguments.length - 1];
   for (const negative of get("negative")) {
     await fails(`negative vector ${negative.name}`, () => O.open(base64url.decode(negative.envelope_b64u), hex.decode(get("item.item_key_hex")), ctx(negative.ctx)));
   }
+  // Plans (docs/plan-format.md): problems name their fields; ISIN check digits.
+  const Plan = await import("/vault/js/plan.js");
+  expect("Apple's ISIN", Plan.isinProblem("US0378331005") === null);
+  expect("a wrong check digit", Plan.isinProblem("US0378331006") === "the check digit should be 5");
+  expect("SAP's ISIN", Plan.isinProblem("DE0007164600") === null);
+  expect("a valid plan", Plan.planProblems(Plan.newPlan("Mine")).length === 0);
+  const bad = { type: "plan", name: "", currency: "eur", accounts: [{ id: "a", name: "A", kind: "bank" }],
+    holdings: [{ account: "b", isin: "US0378331005", quantity: -1, cost: 1, currency: "USD" }], goals: [{ name: "G", target: 0, date: "2031-02-30" }] };
+  const problems = Plan.planProblems(bad);
+  for (const field of ["name:", "currency:", "holdings[0].account:", "holdings[0].quantity:", "goals[0].target:", "goals[0].date:"]) {
+    expect(`plan problem ${field}`, problems.some((p) => p.startsWith(field)));
+  }
+  expect("no other problems", problems.length === 6);
+
   done({ failures, checks });
 })().catch((e) => done({ failures: [`threw: ${e && e.stack ? e.stack : e}`], checks: 0 }));
