@@ -55,20 +55,31 @@ try:
     driver.find_element(By.ID, "saved").click()
     wait_for("the plan list", lambda: driver.find_element(By.ID, "new-plan"))
     driver.find_element(By.ID, "new-plan").click()
-    wait_for("the editor", lambda: driver.find_element(By.ID, "plan"))
-    plan = {"type": "plan", "name": "Browser plan", "currency": "EUR", "accounts": [{"id": "a1", "name": "Broker", "kind": "brokerage"}],
-            "holdings": [{"account": "a1", "isin": "US0378331006", "quantity": 10, "cost": 1500, "currency": "USD"}]}
-    editor = driver.find_element(By.ID, "plan")
-    editor.clear()
-    editor.send_keys(json.dumps(plan))
+    wait_for("the plan form", lambda: driver.find_element(By.ID, "add-accounts"))
+
+    def fill(name, index, value):
+        field = driver.find_elements(By.NAME, name)[index]
+        field.clear()
+        field.send_keys(value)
+
+    fill("name", 0, "Browser plan")
+    driver.find_element(By.ID, "add-accounts").click()
+    fill("accounts.id", 0, "a1")
+    fill("accounts.name", 0, "Broker")
+    driver.find_element(By.ID, "add-holdings").click()
+    for key, value in [("account", "a1"), ("isin", "US0378331006"), ("quantity", "10"), ("cost", "1500"), ("currency", "USD")]:
+        fill(f"holdings.{key}", 0, value)
+    driver.find_element(By.ID, "add-goals").click()
+    fill("goals.name", 0, "House")
+    fill("goals.target", 0, "350000")
+    driver.find_element(By.NAME, "goals.date").send_keys("06302032")
     driver.find_element(By.CSS_SELECTOR, "#editor button[type=submit]").click()
     wait_for("the ISIN problem", lambda: "holdings[0].isin: the check digit should be 5" in driver.find_element(By.CSS_SELECTOR, "#editor .error").text)
     # A valid ISIN the list does not know is flagged once, then kept; a listed one passes.
-    plan["holdings"][0]["isin"] = "US0378331005"
-    plan["holdings"].append({"account": "a1", "isin": "DE0007164600", "quantity": 5, "cost": 600, "currency": "EUR"})
-    editor = driver.find_element(By.ID, "plan")
-    editor.clear()
-    editor.send_keys(json.dumps(plan))
+    fill("holdings.isin", 0, "US0378331005")
+    driver.find_element(By.ID, "add-holdings").click()
+    for key, value in [("account", "a1"), ("isin", "DE0007164600"), ("quantity", "5"), ("cost", "600"), ("currency", "EUR")]:
+        fill(f"holdings.{key}", 1, value)
     driver.find_element(By.CSS_SELECTOR, "#editor button[type=submit]").click()
     wait_for("the unlisted ISIN", lambda: "holdings[1].isin: DE0007164600 is not in the current ISIN list" in driver.find_element(By.CSS_SELECTOR, "#editor .error").text)
     assert "US0378331005" not in driver.find_element(By.CSS_SELECTOR, "#editor .error").text
@@ -101,7 +112,11 @@ try:
     wait_for("the plan with the new password", lambda: "Browser plan" in driver.find_element(By.ID, "plans").text)
     errors = [e for e in driver.get_log("browser") if e["level"] == "SEVERE" and "favicon.ico" not in e["message"] and "/v1/" not in e["message"]]
     assert not errors, errors
-    print("vault page: register, Emergency Kit, plan editor with field errors, contacts, password change, sign-in with the kept Secret Key")
+    # The saved plan opens in the form again, every field in place.
+    driver.find_element(By.CSS_SELECTOR, "button[aria-label='edit Browser plan']").click()
+    wait_for("the form with the plan", lambda: driver.find_elements(By.NAME, "holdings.isin")[1].get_attribute("value") == "DE0007164600")
+    assert driver.find_element(By.NAME, "goals.date").get_attribute("value") == "2032-06-30"
+    print("vault page: register, Emergency Kit, plan form with field errors and the ISIN check, contacts, password change, sign-in with the kept Secret Key")
 finally:
     if driver:
         driver.quit()

@@ -197,9 +197,103 @@ function passwordView() {
     element("button", { type: "button", onclick: () => listView() }, "Cancel"));
 }
 
-function editView(itemID, plan) {
+/** Checks a plan (fields, then its ISINs against the current list) and saves it. */
+function saver(itemID) {
   // ISINs the current list does not know are allowed (lists lag new issues) once the user saw them.
   let acknowledged = null;
+  return async (plan) => {
+    const problems = planProblems(plan);
+    if (problems.length) throw new Error(problems.join("; "));
+    const unknown = [];
+    for (const [index, holding] of (plan.holdings ?? []).entries()) {
+      if ((await session.isinKnown(holding.isin)) === false) unknown.push(`holdings[${index}].isin: ${holding.isin} is not in the current ISIN list`);
+    }
+    const text = JSON.stringify(plan);
+    if (unknown.length && acknowledged !== text) {
+      acknowledged = text;
+      throw new Error(`${unknown.join("; ")}. Save again to keep them.`);
+    }
+    await session.put(itemID, S.ContentType.plan, S.utf8(text));
+    await listView();
+  };
+}
+
+// The sections of a plan as rows of fields (docs/plan-format.md).
+const kinds = ["brokerage", "bank", "pension", "other"];
+const sections = [
+  { key: "accounts", title: "Accounts", fields: [["id", "Id"], ["name", "Name"], ["kind", "Kind", kinds]] },
+  { key: "holdings", title: "Holdings", fields: [["account", "Account"], ["isin", "ISIN"], ["quantity", "Quantity", "number"], ["cost", "Cost", "number"], ["currency", "Currency"]] },
+  { key: "cash", title: "Cash", fields: [["account", "Account"], ["amount", "Amount", "number"], ["currency", "Currency"]] },
+  { key: "goals", title: "Goals", fields: [["name", "Name"], ["target", "Target", "number"], ["date", "Date", "date"]] },
+  { key: "contributions", title: "Monthly contributions", fields: [["account", "Account"], ["monthly", "Monthly", "number"], ["currency", "Currency"]] },
+];
+
+function input(name, type, value, label) {
+  if (Array.isArray(type)) {
+    const select = element("select", { name, "aria-label": label }, ...type.map((option) => element("option", { value: option }, option)));
+    select.value = value ?? type[0];
+    return select;
+  }
+  const node = element("input", { name, "aria-label": label, type: type ?? "text", ...(type === "number" ? { step: "any" } : {}) });
+  node.value = value ?? "";
+  return node;
+}
+
+function sectionRows(section, values) {
+  const body = element("tbody", {});
+  const add = (row = {}) => {
+    const tr = element("tr", { class: "row" }, ...section.fields.map(([key, label, type]) =>
+      element("td", {}, input(`${section.key}.${key}`, type, row[key] === undefined ? undefined : String(row[key]), label))));
+    tr.append(element("td", {}, element("button", { type: "button", "aria-label": `remove ${section.title.toLowerCase()} row`, onclick: () => tr.remove() }, "Remove")));
+    tr.extra = row; // fields this editor does not show are kept
+    body.append(tr);
+  };
+  for (const row of values ?? []) add(row);
+  return element("fieldset", { id: `section-${section.key}` },
+    element("legend", {}, section.title),
+    element("table", {}, element("thead", {}, element("tr", {}, ...section.fields.map(([, label]) => element("th", {}, label)), element("th", {}, ""))), body),
+    element("button", { type: "button", id: `add-${section.key}`, onclick: () => add() }, `Add ${section.title.toLowerCase()}`));
+}
+
+/** The plan as the form shows it, over the original so that unknown fields survive. */
+function planFromForm(node, original) {
+  const plan = { ...original, name: node.querySelector("[name=name]").value, currency: node.querySelector("[name=currency]").value };
+  for (const section of sections) {
+    plan[section.key] = [...node.querySelectorAll(`#section-${section.key} tr.row`)].map((tr) => {
+      const row = { ...tr.extra };
+      for (const [key, , type] of section.fields) {
+        const value = tr.querySelector(`[name="${section.key}.${key}"]`).value;
+        row[key] = type === "number" ? (value.trim() === "" ? NaN : Number(value)) : value;
+      }
+      return row;
+    });
+  }
+  const rate = (name) => { const v = node.querySelector(`[name=${name}]`).value; return v.trim() === "" ? undefined : Number(v); };
+  plan.assumptions = { ...(original.assumptions ?? {}), return: rate("return"), inflation: rate("inflation") };
+  for (const key of ["return", "inflation"]) if (plan.assumptions[key] === undefined) delete plan.assumptions[key];
+  return plan;
+}
+
+function editView(itemID, plan) {
+  const save = saver(itemID);
+  const rate = (name, label) => { const node = input(name, "number", plan.assumptions?.[name] === undefined ? "" : String(plan.assumptions[name]), label); return [element("label", {}, label, " ", node)]; };
+  const node = form("editor", "Save", [
+    ...field("Name", "name"), ...field("Currency (reporting)", "currency", { size: 3 }),
+    ...sections.map((section) => sectionRows(section, plan[section.key])),
+    element("fieldset", {}, element("legend", {}, "Assumptions (yearly rates, 0.05 for 5%)"), ...rate("return", "Return"), " ", ...rate("inflation", "Inflation")),
+  ], async () => save(planFromForm(node, plan)));
+  node.querySelector("[name=name]").value = plan.name ?? "";
+  node.querySelector("[name=currency]").value = plan.currency ?? "";
+  show(itemID ? `Edit ${plan.name}` : "New plan",
+    element("p", {}, "Every problem names its field; the ISINs are checked against the current list without telling the server which ones."),
+    node,
+    element("button", { type: "button", id: "json-mode", onclick: () => jsonView(itemID, planFromForm(node, plan)) }, "Edit as JSON"),
+    " ", element("button", { type: "button", onclick: () => listView() }, "Cancel"));
+}
+
+/** The plan's JSON, for what the form does not show. */
+function jsonView(itemID, plan) {
+  const save = saver(itemID);
   const editor = element("textarea", { id: "plan", name: "plan", rows: "24", cols: "80", spellcheck: "false" });
   editor.value = JSON.stringify(plan, null, 2);
   show(itemID ? `Edit ${plan.name}` : "New plan",
@@ -207,18 +301,7 @@ function editView(itemID, plan) {
     form("editor", "Save", [editor], async (values) => {
       let parsed;
       try { parsed = JSON.parse(values.plan); } catch (e) { throw new Error(`not JSON: ${e.message}`); }
-      const problems = planProblems(parsed);
-      if (problems.length) throw new Error(problems.join("; "));
-      const unknown = [];
-      for (const [index, holding] of (parsed.holdings ?? []).entries()) {
-        if ((await session.isinKnown(holding.isin)) === false) unknown.push(`holdings[${index}].isin: ${holding.isin} is not in the current ISIN list`);
-      }
-      if (unknown.length && acknowledged !== values.plan) {
-        acknowledged = values.plan;
-        throw new Error(`${unknown.join("; ")}. Save again to keep them.`);
-      }
-      await session.put(itemID, S.ContentType.plan, S.utf8(JSON.stringify(parsed)));
-      await listView();
+      await save(parsed);
     }),
     element("button", { type: "button", onclick: () => listView() }, "Cancel"));
 }
