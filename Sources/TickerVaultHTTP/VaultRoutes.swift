@@ -37,7 +37,11 @@ public struct VaultRoutes: WebRoutes {
     }
 
     public func add(to router: Router<TickerRequestContext>) throws {
-        try VaultWebFiles().add(to: router)
+        let web = VaultWebFiles()
+        if let missing = web.missing {
+            logger.error("the browser vault client is not installed; /vault/ answers 503", metadata: ["looked_for": "\(missing)"])
+        }
+        web.add(to: router)
         let group = router.group("v1")
             // Method and path at debug level; never a header (they carry session tokens).
             .add(middleware: LogRequestsMiddleware<TickerRequestContext>(.debug))

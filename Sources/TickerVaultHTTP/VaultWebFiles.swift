@@ -12,11 +12,23 @@ struct VaultWebFiles: Sendable {
     }
 
     let files: [String: File]
+    /// Where the files were looked for, when they were not found.
+    let missing: String?
 
-    init() throws {
-        guard let root = Bundle.module.url(forResource: "Public", withExtension: nil)?.appendingPathComponent("vault") else {
-            throw VaultWebFilesMissing()
+    /// The resource bundle SwiftPM builds next to the executable. It is looked up by hand rather
+    /// than through `Bundle.module`, which stops the process when the bundle is missing: a binary
+    /// copied without it should still serve the API, and say what is wrong on `/vault/`.
+    static let bundleName = "ticker_TickerVaultHTTP.resources"
+
+    init() {
+        let bundle = Bundle.main.bundleURL.appendingPathComponent(Self.bundleName)
+        let root = bundle.appendingPathComponent("Public/vault")
+        guard FileManager.default.fileExists(atPath: root.appendingPathComponent("index.html").path) else {
+            files = [:]
+            missing = bundle.path
+            return
         }
+        missing = nil
         var files: [String: File] = [:]
         let paths = FileManager.default.enumerator(at: root, includingPropertiesForKeys: nil)?.compactMap { $0 as? URL } ?? []
         for url in paths where !url.hasDirectoryPath {
@@ -40,14 +52,15 @@ struct VaultWebFiles: Sendable {
     }
 
     private func response(_ name: String) -> Response {
+        if let missing {
+            return Response(
+                status: .serviceUnavailable, headers: [.contentType: "text/plain; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(string: "the browser client is not installed: copy \(Self.bundleName) next to the ticker binary (looked for \(missing))\n")))
+        }
         guard let file = files[name] else {
             return Response(status: .notFound, headers: [.contentType: "text/plain; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: "no such file\n")))
         }
         // Short caching: a new release's modules must reach browsers soon.
         return Response(status: .ok, headers: [.contentType: file.contentType, .cacheControl: "max-age=300"], body: .init(byteBuffer: file.bytes))
     }
-}
-
-struct VaultWebFilesMissing: Error, CustomStringConvertible {
-    var description: String { "the browser client's files (TickerVaultHTTP's Public resources) are missing next to the binary" }
 }
