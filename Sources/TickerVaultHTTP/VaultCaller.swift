@@ -1,6 +1,7 @@
 import HTTPTypes
 import Hummingbird
 import OpenAPIRuntime
+import TickerHTTP
 import TickerStore
 import TickerVault
 
@@ -21,13 +22,16 @@ struct VaultCaller: Sendable {
     }
 }
 
-/// Records the peer's IP address for the rate limits of the public operations. Behind a proxy
-/// every client shares the proxy's address, so the per-address limits are set generously and the
-/// per-account ones do the real work.
+/// Records the client's IP address for the rate limits: the peer's, or behind a trusted proxy
+/// the one it names in `X-Forwarded-For` (see `TrustedProxies`).
 struct ClientAddressMiddleware<Context: RemoteAddressRequestContext>: RouterMiddleware {
+    static var forwardedFor: HTTPField.Name { HTTPField.Name("X-Forwarded-For")! }
+    let proxies: TrustedProxies
+
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var caller = VaultCaller.current
-        caller.address = context.remoteAddress?.ipAddress ?? "unknown"
+        let peer = context.remoteAddress?.ipAddress ?? "unknown"
+        caller.address = proxies.client(peer: peer, forwardedFor: request.headers[Self.forwardedFor])
         return try await VaultCaller.$current.withValue(caller) { try await next(request, context) }
     }
 }

@@ -16,14 +16,17 @@ public struct VaultRoutes: WebRoutes {
     public static let maxBodyBytes = 32 << 20
 
     let service: VaultService
+    let proxies: TrustedProxies
     let logger: Logger
 
     /// `serverSecret` keys the fake prelogin answers; every node of a deployment must use the same
     /// one (see `VaultRoutes.serverSecret(from:)`).
     /// `isinBuckets` answers the plan editor's k-anonymous ISIN checks (nil: 404, no list).
     public init(
-        store: any VaultStore, serverSecret: SymmetricKey, isinBuckets: ISINBuckets? = nil, limits: VaultRateLimits = VaultRateLimits(), logger: Logger
+        store: any VaultStore, serverSecret: SymmetricKey, isinBuckets: ISINBuckets? = nil, limits: VaultRateLimits = VaultRateLimits(),
+        trustedProxies: TrustedProxies = .none, logger: Logger
     ) {
+        proxies = trustedProxies
         let accounts = VaultAccounts(store: store, serverSecret: serverSecret)
         service = VaultService(
             accounts: accounts, items: VaultItems(store: store), shares: VaultShares(store: store), limiters: VaultLimiters(limits),
@@ -45,7 +48,7 @@ public struct VaultRoutes: WebRoutes {
         let group = router.group("v1")
             // Method and path at debug level; never a header (they carry session tokens).
             .add(middleware: LogRequestsMiddleware<TickerRequestContext>(.debug))
-            .add(middleware: ClientAddressMiddleware<TickerRequestContext>())
+            .add(middleware: ClientAddressMiddleware<TickerRequestContext>(proxies: proxies))
             .add(middleware: BodyLimitMiddleware<TickerRequestContext>(maxBytes: Self.maxBodyBytes) { VaultFailure(.contentTooLarge, "body_too_large", $0).response })
         let transport = RecordingTransport(router: group) { VaultFailure(.methodNotAllowed, "method_not_allowed", $0).response }
         try service.registerHandlers(

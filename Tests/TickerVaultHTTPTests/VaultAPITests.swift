@@ -5,6 +5,7 @@ import Testing
 import TickerStore
 import TickerVaultClient
 import TickerVaultHTTP
+import TickerHTTP
 
 /// The vault API over real HTTP, driven by the Swift client the CLI uses: what one device writes
 /// another reads, the server refuses what the protocol forbids, and its errors say why.
@@ -205,6 +206,22 @@ struct VaultAPITests {
             let limited = try await raw(server, .POST, "/v1/sessions", json: body.replacingOccurrences(of: "ivy@", with: " IVY@"))
             #expect(limited.status == 429, "the same account in another spelling")
             #expect(try await raw(server, .POST, "/v1/sessions", json: body.replacingOccurrences(of: "ivy@", with: "joe@")).status == 401)
+        }
+    }
+
+    @Test("behind a trusted proxy, each client named in X-Forwarded-For has its own per-address limit")
+    func trustedProxy() async throws {
+        var limits = VaultRateLimits()
+        limits.perAddress = .init(burst: 1, perSecond: 0.001)
+        try await withVaultServer(limits: limits, trustedProxies: try TrustedProxies(parsing: "127.0.0.1, ::1")) { server, _ in
+            func prelogin(_ client: String) async throws -> Int {
+                try await raw(server, .POST, "/v1/prelogin", json: #"{"email":"kim@example.org"}"#, headers: [("X-Forwarded-For", client)]).status
+            }
+            let first = try await prelogin("198.51.100.1"), again = try await prelogin("198.51.100.1")
+            let other = try await prelogin("198.51.100.2"), chained = try await prelogin("198.51.100.1, 198.51.100.3")
+            #expect(first == 200 && again == 429)
+            #expect(other == 200, "another client behind the same proxy")
+            #expect(chained == 200, "the right-most hop is the client")
         }
     }
 }

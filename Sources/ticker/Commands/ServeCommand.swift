@@ -30,6 +30,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Seconds between heartbeats that renew running attempts' leases (env TICKER_HEARTBEAT_SECONDS, default 5).")
     var heartbeatSeconds: Int?
 
+    @Option(help: "Proxies whose X-Forwarded-For names the client, for rate limits: addresses and networks, comma-separated, such as 10.0.0.0/8 (env TICKER_HTTP_TRUSTED_PROXIES, default none).")
+    var trustedProxies: String?
+
     @Option(help: "Address the HTTP server listens on (env TICKER_HTTP_HOST, default 127.0.0.1).")
     var host: String?
 
@@ -77,6 +80,12 @@ struct ServeCommand: AsyncParsableCommand {
             store: isin.store,
             deadline: SnapshotDeadline(limit: .seconds(settings.reader.int(forKey: "isin.deadline.hours", default: 26) * 3600)),
             logger: logger)
+        let proxies: TrustedProxies
+        do {
+            proxies = try TrustedProxies(parsing: trustedProxies ?? settings.reader.string(forKey: "http.trusted_proxies", default: ""))
+        } catch {
+            throw ValidationError("--trusted-proxies: \(error)")
+        }
         let http = HTTPSettings(
             host: host ?? settings.reader.string(forKey: "http.host", default: "127.0.0.1"),
             port: port ?? settings.reader.int(forKey: "http.port", default: 8080),
@@ -92,7 +101,8 @@ struct ServeCommand: AsyncParsableCommand {
                     lease: engineConfig.lease,
                     wake: { serving.engine.poke() }, logger: logger)
                 let vault = VaultRoutes(
-                    store: serving.store, serverSecret: try await VaultRoutes.serverSecret(from: serving.store), isinBuckets: api.isinBuckets, logger: logger)
+                    store: serving.store, serverSecret: try await VaultRoutes.serverSecret(from: serving.store), isinBuckets: api.isinBuckets,
+                    trustedProxies: proxies, logger: logger)
                 let web = try WebServer.make(
                     host: http.host, port: http.port, operations: OperationsRoutes(readiness: readiness, metrics: metrics),
                     api: api, ui: try UIRoutes(api: api), more: [vault], logger: logger)
