@@ -11,8 +11,8 @@ struct VaultCommandTests {
         let email: String
         var password: String
 
-        func run(_ arguments: [String], input: String? = nil) throws -> TickerHarness.Output {
-            var environment = harness.environment
+        func run(_ arguments: [String], input: String? = nil, extra: [String: String] = [:]) throws -> TickerHarness.Output {
+            var environment = harness.environment.merging(extra) { $1 }
             environment["TICKER_VAULT_HOME"] = home.path
             return try harness.cli(["vault"] + arguments, environment: environment, input: input ?? password + "\n")
         }
@@ -55,6 +55,15 @@ struct VaultCommandTests {
         let itemID = try #require(try alice.ok("put", "--file", plan.path).split(separator: " ").first.map(String.init))
         #expect(try alice.ok("list").contains("Retirement"))
         #expect(try alice.ok("get", itemID) == #"{"type":"plan","name":"Retirement","goal":1000000}"# + "\n")
+
+        // `edit` runs $EDITOR on a private copy; a result that is not JSON changes nothing.
+        let edited = try alice.run(["edit", itemID, "--password-fd", "0"], extra: ["EDITOR": "sed -i s/1000000/1200000/", "VISUAL": ""])
+        #expect(edited.status == 0 && edited.stdout.contains("version 2"), "\(edited.stderr)")
+        #expect(try alice.ok("get", itemID).contains("1200000"))
+        let broken = try alice.run(["edit", itemID, "--password-fd", "0"], extra: ["EDITOR": "sed -i s/{/[/", "VISUAL": ""])
+        #expect(broken.status != 0 && broken.stderr.contains("is not JSON"), "\(broken.stderr)")
+        #expect(try alice.ok("get", itemID).contains("1200000"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: NSTemporaryDirectory()).allSatisfy { !$0.hasPrefix("ticker-edit-") }, "no plaintext left behind")
 
         // Sharing needs a fingerprint compared out of band; a wrong one is refused.
         let unverified = try alice.run(["contacts", "verify", bob.email, "--password-fd", "0"])

@@ -69,7 +69,8 @@ struct VaultEdit: AsyncParsableCommand {
     @OptionGroup var options: VaultOptions
 
     func run() async throws {
-        let editor = ProcessInfo.processInfo.environment["VISUAL"] ?? ProcessInfo.processInfo.environment["EDITOR"] ?? "vi"
+        let environment = ProcessInfo.processInfo.environment
+        let editor = [environment["VISUAL"], environment["EDITOR"]].compactMap { $0 }.first { !$0.isEmpty } ?? "vi"
         try await VaultLogin.withSession(options) { session in
             guard let item = try await session.items()[itemID.lowercased()] else { throw ValidationError("the vault has no item \(itemID)") }
             let folder = FileManager.default.temporaryDirectory.appendingPathComponent("ticker-edit-\(UUID().uuidString)")
