@@ -5,9 +5,9 @@ import Testing
 import TickerVaultClient
 
 /// "The server never sees plaintext": canary plans, the password, the Secret Key and the Recovery
-/// Key, searched in several encodings in everything the server kept or said (its database files,
-/// its trace-level log) and in every request and answer body on the wire (through a recording
-/// proxy). A deliberately broken client that uploads a plan in clear must make the same scan hit,
+/// Key, searched in several encodings in everything the server kept or said (its SQLite files or
+/// `pg_dump`, its trace-level log) and in every request and answer body on the wire (through a
+/// recording proxy). A deliberately broken client that uploads a plan in clear must make the same scan hit,
 /// or the scan proves nothing.
 @Suite("The server never sees plaintext")
 struct CanaryTests {
@@ -38,51 +38,68 @@ struct CanaryTests {
         return false
     }
 
-    /// What the server kept and said: its database files and its log.
-    static func serverSide(_ folder: URL, log: LogCapture) throws -> [(String, [UInt8])] {
-        let files = try FileManager.default.contentsOfDirectory(at: folder, includingPropertiesForKeys: nil)
-        return try files.map { ($0.lastPathComponent, Array(try Data(contentsOf: $0))) } + [("server log", log.bytes)]
-    }
-
-    @Test("no canary in the database, the trace log or on the wire; a client that leaks is caught")
+    @Test("SQLite: no canary in the database files, the trace log or on the wire; a client that leaks is caught")
     func canaries() async throws {
         let log = LogCapture()
-        let logger = Logger(label: "canary") { _ in log.handler }
-        try await withVaultServer(logger: logger) { server, _, folder in
-            let proxy = TamperingProxy(upstream: server.baseURL)
-            try await proxy.run { wire in
-                let (alice, keys) = try await VaultSession.register(on: wire, email: "canary@example.org", password: Self.password)
-                let (itemID, _) = try await alice.put(json: Array(Self.plan.utf8))
-                try await alice.put(itemID, json: Array(Self.plan.utf8))
-                _ = try await alice.items()
-                try await alice.changePassword(to: Self.password + "-2", secretKey: keys.secretKey)
+        try await withVaultServer(logger: Logger(label: "canary") { _ in log.handler }) { server, _, folder in
+            try await scan(server, log: log) {
+                try FileManager.default.contentsOfDirectory(at: folder, includingPropertiesForKeys: nil).map { ($0.lastPathComponent, Array(try Data(contentsOf: $0))) }
+            }
+        }
+    }
 
-                let secrets: [(String, [UInt8])] = [
-                    ("plan name", Array("CANARY-PLAN-93b2d7".utf8)), ("plan note", Array("canary-note-41aa".utf8)),
-                    ("password", Array(Self.password.utf8)), ("Secret Key", keys.secretKey.bytes), ("Secret Key text", Array(keys.secretKey.text.utf8)),
-                    ("Recovery Key", keys.recoveryKey.bytes), ("Recovery Key text", Array(keys.recoveryKey.text.utf8)),
-                ]
-                let places = try Self.serverSide(folder, log: log) + proxy.exchanges.flatMap { [("\($0.method) \($0.path) request", $0.request), ("\($0.method) \($0.path) answer", $0.response)] }
-                #expect(places.count > 10 && Self.contains(log.bytes, Array("/v1/vaults/".utf8)), "the scan has material: \(places.count) places, a request log")
-                for (secret, bytes) in secrets {
-                    for form in Self.encodings(bytes) {
-                        for (place, haystack) in places where Self.contains(haystack, form) {
-                            Issue.record("\(secret) found in \(place) as \(String(decoding: form, as: UTF8.self))")
-                        }
+    @Test("PostgreSQL: no canary in pg_dump, the trace log or on the wire; a client that leaks is caught")
+    func canariesOnPostgreSQL() async throws {
+        guard ProcessInfo.processInfo.environment["TICKER_TEST_POSTGRES_URL"] != nil || ProcessInfo.processInfo.environment["CI"] == "true" else { return }
+        let log = LogCapture()
+        try await withPostgresVaultStore { store, dump in
+            try await withVaultServer(on: store, logger: Logger(label: "canary") { _ in log.handler }) { server in
+                try await scan(server, log: log) { [("pg_dump", try dump())] }
+            }
+        }
+    }
+
+    /// Uses a vault through a recording proxy, then searches what the server `kept` (its database),
+    /// its log and the wire for every secret; then leaks on purpose and expects the scan to see it.
+    func scan(_ server: VaultServer, log: LogCapture, kept: @Sendable () throws -> [(String, [UInt8])]) async throws {
+        let proxy = TamperingProxy(upstream: server.baseURL)
+        try await proxy.run { wire in
+            let (alice, keys) = try await VaultSession.register(on: wire, email: "canary@example.org", password: Self.password)
+            let (itemID, _) = try await alice.put(json: Array(Self.plan.utf8))
+            try await alice.put(itemID, json: Array(Self.plan.utf8))
+            _ = try await alice.items()
+            try await alice.changePassword(to: Self.password + "-2", secretKey: keys.secretKey)
+
+            let secrets: [(String, [UInt8])] = [
+                ("plan name", Array("CANARY-PLAN-93b2d7".utf8)), ("plan note", Array("canary-note-41aa".utf8)),
+                ("password", Array(Self.password.utf8)), ("Secret Key", keys.secretKey.bytes), ("Secret Key text", Array(keys.secretKey.text.utf8)),
+                ("Recovery Key", keys.recoveryKey.bytes), ("Recovery Key text", Array(keys.recoveryKey.text.utf8)),
+            ]
+            let wireBodies = proxy.exchanges.flatMap { [("\($0.method) \($0.path) request", $0.request), ("\($0.method) \($0.path) answer", $0.response)] }
+            let places = try kept() + [("server log", log.bytes)] + wireBodies
+            #expect(places.count > 10 && Self.contains(log.bytes, Array("/v1/vaults/".utf8)), "the scan has material: \(places.count) places, a request log")
+            #expect(try kept().contains { Self.contains($0.1, Array("canary@example.org".utf8)) }, "the scan reads the database (the e-mail is stored in clear)")
+            for (secret, bytes) in secrets {
+                for form in Self.encodings(bytes) {
+                    for (place, haystack) in places where Self.contains(haystack, form) {
+                        Issue.record("\(secret) found in \(place) as \(String(decoding: form, as: UTF8.self))")
                     }
                 }
-
-                // Positive control: a broken client sends a plan in clear inside an envelope's shape.
-                let leak = Array(#"{"name":"LEAKED-PLAN-5d2e"}"#.utf8)
-                let envelope = [1, 1, 0, 0, 0, 1] + Array(repeating: 0, count: 12) + leak + Array(repeating: 0, count: 16)
-                let fresh = try await VaultSession.logIn(
-                    to: wire, email: "canary@example.org", password: Self.password + "-2", secretKey: keys.secretKey, pins: await alice.pins)
-                var record = try await fresh.account.seal(itemID: Ids.make(), version: 1, contentType: ContentType.plan, json: leak)
-                record.content = envelope
-                _ = try await rawPut(fresh, record)
-                let after = try Self.serverSide(folder, log: log) + proxy.exchanges.map { ("wire", $0.request) }
-                #expect(after.contains { Self.contains($0.1, Array("LEAKED-PLAN-5d2e".utf8)) }, "the scan finds a leak when there is one")
             }
+
+            // Positive control: a broken client sends a plan in clear inside an envelope's shape.
+            let marker = Array("LEAKED-PLAN-5d2e".utf8)
+            let leak = Array(#"{"name":"LEAKED-PLAN-5d2e"}"#.utf8)
+            let envelope = [1, 1, 0, 0, 0, 1] + Array(repeating: 0, count: 12) + leak + Array(repeating: 0, count: 16)
+            let fresh = try await VaultSession.logIn(
+                to: wire, email: "canary@example.org", password: Self.password + "-2", secretKey: keys.secretKey, pins: await alice.pins)
+            var record = try await fresh.account.seal(itemID: Ids.make(), version: 1, contentType: ContentType.plan, json: leak)
+            record.content = envelope
+            _ = try await rawPut(fresh, record)
+            let stored = try kept()
+            #expect(stored.contains { place in Self.encodings(marker).contains { Self.contains(place.1, $0) } }, "the database scan finds a leak when there is one")
+            #expect(proxy.exchanges.contains { exchange in Self.encodings(marker).contains { Self.contains(exchange.request, $0) } },
+                    "the wire scan finds a leak when there is one (base64url, at one of the three alignments)")
         }
     }
 

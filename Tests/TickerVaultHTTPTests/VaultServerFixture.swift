@@ -26,13 +26,58 @@ func withVaultServer(
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent("ticker-vault-http-\(UUID().uuidString)")
     defer { try? FileManager.default.removeItem(at: folder) }
     let store = try DataDirectory(path: folder.path).openStore()
+    try await withVaultServer(on: store, limits: limits, trustedProxies: trustedProxies, logger: logger) { server in try await body(server, store, folder) }
+}
+
+/// A real vault server on 127.0.0.1 over the given store.
+func withVaultServer(
+    on store: any VaultStore, limits: VaultRateLimits = VaultRateLimits(), trustedProxies: TrustedProxies = .none,
+    logger: Logger = Logger(label: "vault-test"), _ body: @Sendable (VaultServer) async throws -> Void
+) async throws {
     let router = Router(context: TickerRequestContext.self)
     try VaultRoutes(store: store, serverSecret: SymmetricKey(size: .bits256), limits: limits, trustedProxies: trustedProxies, logger: logger)
         .add(to: router)
     let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)), logger: logger)
-    try await app.test(.live) { client in
-        try await body(VaultServer(baseURL: "http://127.0.0.1:\(client.port!)"), store, folder)
+    try await app.test(.live) { client in try await body(VaultServer(baseURL: "http://127.0.0.1:\(client.port!)")) }
+}
+
+/// A migrated PostgreSQL store on a new database of the test cluster (`TICKER_TEST_POSTGRES_URL`,
+/// which `scripts/test` sets), and a way to `pg_dump` it; the database is dropped afterwards.
+func withPostgresVaultStore(_ body: @Sendable (PostgresStore, @Sendable () throws -> [UInt8]) async throws -> Void) async throws {
+    guard let url = ProcessInfo.processInfo.environment["TICKER_TEST_POSTGRES_URL"] else {
+        throw StoreError.invalidArgument("TICKER_TEST_POSTGRES_URL is not set: run the tests with scripts/test, which starts PostgreSQL")
     }
+    let name = "vault_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
+    var components = URLComponents(string: url)!
+    components.path = "/" + name
+    let database = components.string!
+    _ = try postgresTool("psql", [url, "-q", "-c", "CREATE DATABASE \(name)"])
+    defer { _ = try? postgresTool("psql", [url, "-q", "-c", "DROP DATABASE \(name) WITH (FORCE)"]) }
+    let store = try PostgresStore(url: database, maxConnections: 4, logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
+    try await withThrowingTaskGroup(of: Void.self) { group in
+        group.addTask { await store.run() }
+        defer { group.cancelAll() }
+        try await store.migrate()
+        try await body(store) { try postgresTool("pg_dump", [database]) }
+    }
+}
+
+/// Runs psql or pg_dump of the newest PostgreSQL installed (the one the test cluster runs).
+@discardableResult
+func postgresTool(_ tool: String, _ arguments: [String]) throws -> [UInt8] {
+    let versions = (try? FileManager.default.contentsOfDirectory(atPath: "/usr/lib/postgresql")) ?? []
+    let newest = versions.compactMap(Int.init).max().map { "/usr/lib/postgresql/\($0)/bin/\(tool)" }
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: newest ?? "/usr/bin/\(tool)")
+    process.arguments = arguments
+    let out = Pipe()
+    process.standardOutput = out
+    process.standardError = FileHandle.nullDevice
+    try process.run()
+    let bytes = Array(out.fileHandleForReading.readDataToEndOfFile())
+    process.waitUntilExit()
+    guard process.terminationStatus == 0 else { throw StoreError.invalidArgument("\(tool) failed with status \(process.terminationStatus)") }
+    return bytes
 }
 
 /// A raw request, for what the typed client never sends.
