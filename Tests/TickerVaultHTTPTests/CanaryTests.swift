@@ -62,6 +62,10 @@ struct CanaryTests {
     /// Uses a vault through a recording proxy, then searches what the server `kept` (its database),
     /// its log and the wire for every secret; then leaks on purpose and expects the scan to see it.
     func scan(_ server: VaultServer, log: LogCapture, kept: @Sendable () throws -> [(String, [UInt8])]) async throws {
+        // A capture of the loopback interface, where tcpdump exists (always on CI).
+        let tcpdump = LoopbackCapture.tcpdump
+        if tcpdump == nil && ProcessInfo.processInfo.environment["CI"] == "true" { Issue.record("tcpdump is missing; scripts/test installs it") }
+        let capture = try tcpdump.map { try LoopbackCapture(tcpdump: $0) }
         let proxy = TamperingProxy(upstream: server.baseURL)
         try await proxy.run { wire in
             let (alice, keys) = try await VaultSession.register(on: wire, email: "canary@example.org", password: Self.password)
@@ -100,6 +104,15 @@ struct CanaryTests {
             #expect(stored.contains { place in Self.encodings(marker).contains { Self.contains(place.1, $0) } }, "the database scan finds a leak when there is one")
             #expect(proxy.exchanges.contains { exchange in Self.encodings(marker).contains { Self.contains(exchange.request, $0) } },
                     "the wire scan finds a leak when there is one (base64url, at one of the three alignments)")
+            guard let capture else { return }
+            let packets = try capture.stop()
+            #expect(Self.contains(packets, Array("/v1/vaults/".utf8)), "the capture holds the vault's traffic")
+            #expect(Self.encodings(marker).contains { Self.contains(packets, $0) }, "the capture shows the leak")
+            for (secret, bytes) in secrets {
+                for form in Self.encodings(bytes) where Self.contains(packets, form) {
+                    Issue.record("\(secret) found on the loopback interface as \(String(decoding: form, as: UTF8.self))")
+                }
+            }
         }
     }
 
