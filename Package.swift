@@ -139,7 +139,7 @@ let package = Package(
             dependencies: ["TickerStore", "TickerVaultFormat", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strict
         ),
-        .testTarget(name: "TickerVaultTests", dependencies: ["TickerVault", "TickerVaultClient", "TickerStore"]),
+        .testTarget(name: "TickerVaultTests", dependencies: ["TickerVault", "TickerVaultClient", "TickerStore", "TickerTestSupport"]),
         // The vault API's types and server protocol, generated from openapi/vault.yaml.
         .target(
             name: "TickerVaultAPI",
@@ -191,7 +191,7 @@ let package = Package(
         .testTarget(
             name: "TickerVaultClientTests",
             dependencies: [
-                "TickerVaultClient", .product(name: "Crypto", package: "swift-crypto"),
+                "TickerVaultClient", "TickerTestSupport", .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]
