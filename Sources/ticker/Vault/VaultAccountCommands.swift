@@ -29,8 +29,9 @@ struct VaultRegister: AsyncParsableCommand {
             server: vaultServer.baseURL, email: registration.request.email, secretKey: registration.secretKey.text, pins: DevicePins(parameters: registration.pin))
         _ = try await VaultLogin.logIn(&device, password: password, secretKey: registration.secretKey)
         print("registered \(registration.request.email); Emergency Kit written to \(kit)")
-        print("Secret Key: \(registration.secretKey.text)")
-        FileHandle.standardError.write(Data("Print or store the Emergency Kit offline now, then delete the file. Nobody can recover these keys for you.\n".utf8))
+        print("Secret Key:   \(registration.secretKey.text)")
+        print("Recovery Key: \(registration.recoveryKey.text)")
+        FileHandle.standardError.write(Data("Shown this once. Print or store the Emergency Kit offline now, then delete the file. Nobody can recover these keys for you.\n".utf8))
     }
 }
 
@@ -153,6 +154,8 @@ struct VaultRecover: AsyncParsableCommand {
         let device = VaultDevice(server: vaultServer.baseURL, email: EmailAddress.canonical(email), secretKey: secretKey.text, pins: pins)
         try device.save()
         print("recovered; new Emergency Kit in \(kit). Every other session has ended.")
+        print("Secret Key:   \(secretKey.text)")
+        print("Recovery Key: \(newRecoveryKey.text)")
     }
 }
 
