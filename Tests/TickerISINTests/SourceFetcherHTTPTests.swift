@@ -14,7 +14,7 @@ import Testing
 /// destination directory, and a fetcher with short timeouts; everything is stopped afterwards.
 private func withHTTPFixture(
     content: [UInt8] = sampleCSV(bytes: 200_000),
-    configuration: FetchConfiguration = FetchConfiguration(connectTimeout: .seconds(5), readTimeout: .seconds(5), deadline: .seconds(60)),
+    configuration: FetchConfiguration = FetchConfiguration(connectTimeout: .seconds(5), readTimeout: .seconds(30), deadline: .seconds(60)),
     _ body: (FixtureServer, SourceFetcher, URL) async throws -> Void
 ) async throws {
     try await withTemporaryDirectory { root in

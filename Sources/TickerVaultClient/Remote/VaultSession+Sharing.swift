@@ -106,7 +106,8 @@ extension VaultSession {
         if (try? prelogin.kdf.checkSafe()) != nil, prelogin.kdf.kdf == floor.kdf { floor.iterations = max(floor.iterations, prelogin.kdf.iterations) }
         let secretKey = SecretKey.random()
         let newRecoveryKey = RecoveryKey.random()
-        let (body, pin) = try account.newCredentials(password: newPassword, secretKey: secretKey, current: floor)
+        let current = floor
+        let (body, pin) = try await KeyStretching.run { try account.newCredentials(password: newPassword, secretKey: secretKey, current: current) }
         try await server.completeRecovery(
             RecoveryCompleteBody(recoveryToken: started.recoveryToken, new: body, newRecovery: try account.recoveryMaterial(newRecoveryKey)))
         return (secretKey, newRecoveryKey, DevicePins(parameters: pin))

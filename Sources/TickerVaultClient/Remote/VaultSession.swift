@@ -45,7 +45,7 @@ public actor VaultSession {
     /// Creates an account and signs in to it. The registration holds the Secret Key and the
     /// Recovery Key, which the caller must show the user once (the Emergency Kit).
     public static func register(on server: VaultServer, email: String, password: String) async throws -> (VaultSession, Registration) {
-        let registration = try Registration(email: email, password: password)
+        let registration = try await KeyStretching.run { try Registration(email: email, password: password) }
         try await server.register(registration.request)
         let session = try await logIn(
             to: server, email: email, password: password, secretKey: registration.secretKey, pins: DevicePins(parameters: registration.pin))
@@ -54,7 +54,8 @@ public actor VaultSession {
 
     /// Checks the server's parameters against `pins` before deriving anything, then signs in.
     public static func logIn(to server: VaultServer, email: String, password: String, secretKey: SecretKey, pins: DevicePins) async throws -> VaultSession {
-        let unlock = try Unlock(email: email, password: password, secretKey: secretKey, prelogin: try await server.prelogin(email: email), pin: pins.parameters)
+        let prelogin = try await server.prelogin(email: email)
+        let unlock = try await KeyStretching.run { try Unlock(email: email, password: password, secretKey: secretKey, prelogin: prelogin, pin: pins.parameters) }
         let session = try await server.logIn(email: email, authKey: unlock.authKey)
         return try resume(on: server, unlock: unlock, session: session, pins: pins)
     }
@@ -130,7 +131,8 @@ public actor VaultSession {
 
     /// New password and, if given, a new Secret Key; other sessions end.
     public func changePassword(to newPassword: String, secretKey: SecretKey) async throws {
-        let (body, pin) = try account.newCredentials(password: newPassword, secretKey: secretKey, current: try currentParameters())
+        let (account, current) = (account, try currentParameters())
+        let (body, pin) = try await KeyStretching.run { try account.newCredentials(password: newPassword, secretKey: secretKey, current: current) }
         try await server.changePassword(PasswordChangeBody(authKey: password.authKey, new: body), token: token)
         pins.parameters = pin
     }
