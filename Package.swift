@@ -112,7 +112,7 @@ let package = Package(
         .executableTarget(
             name: "ticker",
             dependencies: [
-                "TickerCore", "TickerStore", "TickerEngine", "TickerISIN", "TickerHTTP", "TickerVaultHTTP", "TickerVaultClient",
+                "TickerCore", "TickerStore", "TickerEngine", "TickerISIN", "TickerHTTP", "TickerVaultHTTP", "TickerVaultClient", "TickerKeys",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -127,7 +127,7 @@ let package = Package(
             swiftSettings: strict
         ),
         // What the vault's client and server both read and check, and nothing secret: encodings,
-        // key-derivation parameters and their bounds, public identities, share headers.
+        // key-derivation parameters and their bounds, the envelope format, public identities, share headers.
         .target(
             name: "TickerVaultFormat",
             dependencies: [.product(name: "Crypto", package: "swift-crypto")],
@@ -136,10 +136,21 @@ let package = Package(
         // The vault's server side: accounts, sessions, items, shares. It never imports the client.
         .target(
             name: "TickerVault",
-            dependencies: ["TickerStore", "TickerVaultFormat", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["TickerStore", "TickerKeys", "TickerVaultFormat", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strict
         ),
-        .testTarget(name: "TickerVaultTests", dependencies: ["TickerVault", "TickerVaultClient", "TickerStore", "TickerTestSupport"]),
+        .testTarget(name: "TickerVaultTests", dependencies: ["TickerVault", "TickerVaultClient", "TickerStore", "TickerKeys", "TickerTestSupport"]),
+        // The PKCS#11 header (p11-kit's, from Debian's libp11-kit-dev); the module itself is
+        // loaded with dlopen, so nothing links p11-kit.
+        .systemLibrary(name: "CPKCS11", pkgConfig: "p11-kit-1", providers: [.apt(["libp11-kit-dev"])]),
+        // Key-encryption keys and the data keys they wrap: a PKCS#11 token in production, a key
+        // file in development, behind one `KeyWrapper` protocol.
+        .target(
+            name: "TickerKeys",
+            dependencies: ["CPKCS11", "TickerStore", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strict
+        ),
+        .testTarget(name: "TickerKeysTests", dependencies: ["TickerKeys", "TickerTestSupport"]),
         // The vault API's types and server protocol, generated from openapi/vault.yaml.
         .target(
             name: "TickerVaultAPI",
@@ -203,7 +214,7 @@ let package = Package(
         .testTarget(
             name: "TickerStoreTests",
             dependencies: [
-                "TickerCore", "TickerStore", .product(name: "PostgresNIO", package: "postgres-nio"),
+                "TickerCore", "TickerStore", "TickerKeys", .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .testTarget(

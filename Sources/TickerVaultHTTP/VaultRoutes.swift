@@ -20,7 +20,7 @@ public struct VaultRoutes: WebRoutes {
     let logger: Logger
 
     /// `serverSecret` keys the fake prelogin answers; every node of a deployment must use the same
-    /// one (see `VaultRoutes.serverSecret(from:)`).
+    /// one (see `VaultRoutes.serverSecret(from:atRest:)`).
     /// `isinBuckets` answers the plan editor's k-anonymous ISIN checks (nil: 404, no list).
     public init(
         store: any VaultStore, serverSecret: SymmetricKey, isinBuckets: ISINBuckets? = nil, limits: VaultRateLimits = VaultRateLimits(),
@@ -34,9 +34,10 @@ public struct VaultRoutes: WebRoutes {
         self.logger = logger
     }
 
-    /// The deployment's prelogin secret, from the database, where the first node to start stored it.
-    public static func serverSecret(from store: any VaultStore) async throws -> SymmetricKey {
-        SymmetricKey(data: try await store.serverSecret(named: "prelogin", proposed: Array(SymmetricKey(size: .bits256).withUnsafeBytes { Array($0) }), now: Date()))
+    /// The deployment's prelogin secret, from the database, where the first node to start stored
+    /// it sealed with the server's data keys.
+    public static func serverSecret(from store: any VaultStore, atRest: AtRest) async throws -> SymmetricKey {
+        try await atRest.serverSecret(named: "prelogin", store: store, now: Date())
     }
 
     public func add(to router: Router<TickerRequestContext>) throws {

@@ -15,6 +15,8 @@ struct PostgresNodesTests {
         let nodes = try (0..<2).map { _ in try TickerHarness() }
         for node in nodes {
             node.settings["TICKER_DB"] = database.url
+            // Nodes of one deployment share their KEKs.
+            node.settings["TICKER_KEYS_FILE_DIR"] = nodes[0].root.appendingPathComponent("keys").path
             try node.writeDag("tick", "dag: tick\nschedule: {every: 1s}\noverlap: allow\nmax_active_runs: 10\ntasks:\n  first: {operator: noop}\n  second: {operator: noop, depends_on: first}\n")
             try node.startServer()
         }

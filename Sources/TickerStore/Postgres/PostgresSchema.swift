@@ -21,6 +21,7 @@ enum PostgresSchema {
         Migration(id: "v5-vault", statements: VaultSchema.postgres),
         Migration(id: "v6-vault-shares", statements: VaultSchema.postgresShares),
         Migration(id: "v7-vault-secrets", statements: VaultSchema.postgresSecrets),
+        Migration(id: "v8-data-keys", statements: DataKeySchema.postgres),
     ]
 
     static let ledger = """

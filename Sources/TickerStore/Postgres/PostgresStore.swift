@@ -177,7 +177,7 @@ public struct PostgresStoreError: Error, CustomStringConvertible {
     var storeError: (any Error)?
 
     init(_ error: any Error) {
-        if error is StoreError || error is ISINStoreError || error is VaultStoreError {
+        if error is StoreError || error is ISINStoreError || error is VaultStoreError || error is DataKeyStoreError {
             storeError = error
             message = String(describing: error)
             return

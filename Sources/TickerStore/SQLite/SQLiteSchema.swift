@@ -23,6 +23,9 @@ enum SQLiteSchema {
         migrator.registerMigration("v6-vault-secrets") { db in
             try db.execute(sql: VaultSchema.sqliteSecrets)
         }
+        migrator.registerMigration("v7-data-keys") { db in
+            try db.execute(sql: DataKeySchema.sqlite)
+        }
         return migrator
     }
 

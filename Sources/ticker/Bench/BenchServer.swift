@@ -67,6 +67,8 @@ final class BenchServer {
         env["TICKER_DATA_DIR"] = dataDirectory(node).path
         env["TICKER_DAGS"] = dags.path
         if let database { env["TICKER_DB"] = database.url }
+        // Every node of a cluster seals data keys with the same KEKs.
+        env["TICKER_KEYS_FILE_DIR"] = env["TICKER_KEYS_FILE_DIR"] ?? root.appendingPathComponent("keys").path
         process.environment = env
         process.standardOutput = FileHandle.nullDevice
         process.standardError = try FileHandle(forWritingTo: logFile(node))

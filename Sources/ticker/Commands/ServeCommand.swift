@@ -9,7 +9,9 @@ import TickerEngine
 import TickerHTTP
 import TickerVaultHTTP
 import TickerISIN
+import TickerKeys
 import TickerStore
+import TickerVault
 
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -91,6 +93,8 @@ struct ServeCommand: AsyncParsableCommand {
             port: port ?? settings.reader.int(forKey: "http.port", default: 8080),
             policy: AccessPolicy(publicISINs: settings.reader.bool(forKey: "api.public_isins", default: false)))
         let engineConfig = config
+        // Loaded now, so a wrong module path, token or PIN stops the start with its reason.
+        let keeper = try KeeperSettings.keeper(settings)
         let server = TickerServer(
             dataDirectory: settings.dataDir, database: settings.database, dagsFolder: settings.dagsDir, registry: .ticker(isin: isin),
             engine: engineConfig,
@@ -100,8 +104,9 @@ struct ServeCommand: AsyncParsableCommand {
                     scheduler: serving.store, tokens: serving.store, nodes: serving.store, isins: isin.store, policy: http.policy,
                     lease: engineConfig.lease,
                     wake: { serving.engine.poke() }, logger: logger)
+                let atRest = AtRest(keys: try await dataKeys(keeper, store: serving.store, logger: logger))
                 let vault = VaultRoutes(
-                    store: serving.store, serverSecret: try await VaultRoutes.serverSecret(from: serving.store), isinBuckets: api.isinBuckets,
+                    store: serving.store, serverSecret: try await VaultRoutes.serverSecret(from: serving.store, atRest: atRest), isinBuckets: api.isinBuckets,
                     trustedProxies: proxies, logger: logger)
                 let web = try WebServer.make(
                     host: http.host, port: http.port, operations: OperationsRoutes(readiness: readiness, metrics: metrics),
@@ -110,6 +115,17 @@ struct ServeCommand: AsyncParsableCommand {
             },
             logger: logger)
         try await server.run()
+    }
+
+    /// The data keys, after checking the keeper holds the current KEK. A key file is made on
+    /// first start (and warned about at every start); a token's KEK is made by `ticker keys init`,
+    /// an operator's deliberate step.
+    private func dataKeys(_ keeper: any KeyWrapper, store: any DataKeyStore, logger: Logger) async throws -> DataKeys {
+        let keys = DataKeys(keeper: keeper, store: store)
+        KeeperSettings.warnIfSoft(keeper, logger: logger)
+        let version = keeper.isHardwareBacked ? try await keys.check() : try await keys.initialise()
+        logger.info("data keys are sealed by KEK v\(version)", metadata: ["keeper": "\(keeper.location)"])
+        return keys
     }
 
     private struct HTTPSettings: Sendable {
