@@ -28,7 +28,7 @@ struct KeysCommandTests {
 
     /// A token of the test's own, in its own SoftHSM2 folder: SoftHSM2's file store is not made for
     /// several processes writing one token at once, which the parallel tests would do.
-    private func tokenEnvironment(_ harness: TickerHarness) throws -> [String: String] {
+    private func tokenEnvironment(_ harness: TickerHarness) async throws -> [String: String] {
         guard let module = ProcessInfo.processInfo.environment["TICKER_TEST_PKCS11_MODULE"] else {
             throw HarnessError("no test token: run the tests with scripts/test (scripts/softhsm-token)")
         }
@@ -41,9 +41,11 @@ struct KeysCommandTests {
         initialise.arguments = ["softhsm2-util", "--init-token", "--free", "--label", "it-token", "--pin", "1234", "--so-pin", "5678"]
         initialise.environment = ["SOFTHSM2_CONF": config.path, "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"]
         initialise.standardOutput = FileHandle.nullDevice
-        try initialise.run()
-        initialise.waitUntilExit()
-        guard initialise.terminationStatus == 0 else { throw HarnessError("softhsm2-util --init-token failed") }
+        let status: Int32 = try await withCheckedThrowingContinuation { continuation in
+            initialise.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
+            do { try initialise.run() } catch { continuation.resume(throwing: error) }
+        }
+        guard status == 0 else { throw HarnessError("softhsm2-util --init-token failed") }
         var environment = harness.environment
         environment["SOFTHSM2_CONF"] = config.path
         environment["TICKER_KEYS_PROVIDER"] = "pkcs11"
@@ -55,58 +57,58 @@ struct KeysCommandTests {
 
     @Test func initStatusAndRotate() async throws {
         let harness = try TickerHarness()
-        let env = try tokenEnvironment(harness)
-        let before = try harness.cli(["keys", "status"], environment: env)
+        let env = try await tokenEnvironment(harness)
+        let before = try await harness.cliAway(["keys", "status"], environment: env)
         #expect(before.status == 0 && before.stdout.contains("no KEK is current: run `ticker keys init`"), "\(before.stderr)")
 
-        let made = try harness.cli(["keys", "init"], environment: env)
+        let made = try await harness.cliAway(["keys", "init"], environment: env)
         #expect(made.status == 0 && made.stdout.contains("KEK v1"), "\(made.stderr)")
-        let again = try harness.cli(["keys", "init"], environment: env)
+        let again = try await harness.cliAway(["keys", "init"], environment: env)
         #expect(again.stdout.contains("already current"))
 
-        let status = try JSONDecoder().decode(KeysStatus.self, from: Data(try harness.cli(["keys", "status", "--json"], environment: env).stdout.utf8))
+        let status = try JSONDecoder().decode(KeysStatus.self, from: Data(try await harness.cliAway(["keys", "status", "--json"], environment: env).stdout.utf8))
         #expect(status.hardwareBacked && status.currentVersion == 1)
         #expect(status.keks.map(\.facts.version) == [1])
         #expect(status.keks.allSatisfy { !$0.facts.extractable && $0.facts.sensitive })
 
-        let rotated = try harness.cli(["keys", "rotate", "--json"], environment: env)
+        let rotated = try await harness.cliAway(["keys", "rotate", "--json"], environment: env)
         #expect(rotated.status == 0, "\(rotated.stderr)")
         let report = try JSONDecoder().decode(Rotation.self, from: Data(rotated.stdout.utf8))
         #expect(report.to == 2 && !report.resumed && report.destroyed == [1])
-        let after = try JSONDecoder().decode(KeysStatus.self, from: Data(try harness.cli(["keys", "status", "--json"], environment: env).stdout.utf8))
+        let after = try JSONDecoder().decode(KeysStatus.self, from: Data(try await harness.cliAway(["keys", "status", "--json"], environment: env).stdout.utf8))
         #expect(after.currentVersion == 2 && after.keks.map(\.facts.version) == [2])
     }
 
-    @Test func namesWhatIsWrong() throws {
+    @Test func namesWhatIsWrong() async throws {
         let harness = try TickerHarness()
-        let env = try tokenEnvironment(harness)
+        let env = try await tokenEnvironment(harness)
         var wrongPIN = env
         wrongPIN["TICKER_KEYS_PKCS11_PIN"] = "9999"
-        let pin = try harness.cli(["keys", "status"], environment: wrongPIN)
+        let pin = try await harness.cliAway(["keys", "status"], environment: wrongPIN)
         #expect(pin.status != 0 && pin.stderr.contains("refused the PIN") && pin.stderr.contains("CKR_PIN_INCORRECT"), "\(pin.stderr)")
         #expect(!pin.stderr.contains("9999"), "the PIN is never printed")
 
         var noToken = env
         noToken["TICKER_KEYS_PKCS11_TOKEN"] = "nonesuch"
-        let token = try harness.cli(["keys", "status"], environment: noToken)
+        let token = try await harness.cliAway(["keys", "status"], environment: noToken)
         #expect(token.status != 0 && token.stderr.contains("no token labelled \"nonesuch\""), "\(token.stderr)")
 
         var noModule = env
         noModule["TICKER_KEYS_PKCS11_MODULE"] = "/nowhere/libhsm.so"
-        let module = try harness.cli(["keys", "status"], environment: noModule)
+        let module = try await harness.cliAway(["keys", "status"], environment: noModule)
         #expect(module.status != 0 && module.stderr.contains("no PKCS#11 module at /nowhere/libhsm.so"), "\(module.stderr)")
 
         var noPIN = env
         noPIN["TICKER_KEYS_PKCS11_PIN"] = nil
-        let missing = try harness.cli(["keys", "status"], environment: noPIN)
+        let missing = try await harness.cliAway(["keys", "status"], environment: noPIN)
         #expect(missing.status != 0 && missing.stderr.contains("TICKER_KEYS_PKCS11_PIN"), "\(missing.stderr)")
     }
 
     /// A server on a token without a KEK refuses to start, saying what to run.
     @Test func serveNeedsAKEKInTheToken() async throws {
         let harness = try TickerHarness()
-        let env = try tokenEnvironment(harness)
-        let serve = try harness.cli(["serve", "--port", "0"], environment: env)
+        let env = try await tokenEnvironment(harness)
+        let serve = try await harness.cliAway(["serve", "--port", "0"], environment: env)
         #expect(serve.status != 0 && serve.stderr.contains("ticker keys init"), "\(serve.stderr)")
     }
 }

@@ -115,6 +115,17 @@ final class TickerHarness: @unchecked Sendable {
         try cli(arguments)
     }
 
+    /// `cli` on a Dispatch thread: a long command (a server that should refuse to start) must not
+    /// hold one of the few cooperative threads that every other test shares. Starved, they
+    /// leave PostgreSQL transactions idle past the server's idle-in-transaction timeout.
+    func cliAway(_ arguments: [String], environment: [String: String]? = nil) async throws -> Output {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async {
+                continuation.resume(with: Result { try self.cli(arguments, environment: environment) })
+            }
+        }
+    }
+
     /// `input` becomes the command's standard input (secrets for `--password-fd 0`).
     func cli(_ arguments: [String], environment: [String: String]? = nil, input: String? = nil) throws -> Output {
         let process = Process()

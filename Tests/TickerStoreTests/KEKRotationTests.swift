@@ -36,30 +36,38 @@ private final class DyingKeeper: KeyWrapper {
 
 @Suite("KEK rotation")
 struct KEKRotationTests {
-    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("ticker-kek-\(UUID().uuidString)")
+    /// A key folder of the test case's own (the cases of a parametrized test run at once).
+    private func keyFolder() -> URL {
+        FileManager.default.temporaryDirectory.appendingPathComponent("ticker-kek-\(UUID().uuidString)")
+    }
 
     private func bytes(_ key: SymmetricKey) -> [UInt8] { key.withUnsafeBytes { Array($0) } }
 
     @Test("a rotation re-wraps every data key, keeps their values and destroys the old KEK", arguments: StoreKind.available)
     func rotates(_ kind: StoreKind) async throws {
+        let folder = keyFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         try await withStore(kind) { store in
             let keeper = FileKeyWrapper(folder: folder)
             let keys = DataKeys(keeper: keeper, store: store)
             #expect(try await keys.initialise() == 1)
             var before: [String: [UInt8]] = [:]
-            for index in 0..<250 { before["user:\(index)"] = bytes(try await keys.key(for: "user:\(index)")) }
-            let report = try await KEKRotation(keys: keys, batchSize: 40).run()
-            #expect(report == .init(from: 1, to: 2, resumed: false, rewrapped: 250, destroyed: [1]))
+            for index in 0..<60 { before["user:\(index)"] = bytes(try await keys.key(for: "user:\(index)")) }
+            let report = try await KEKRotation(keys: keys, batchSize: 25).run()
+            #expect(report == .init(from: 1, to: 2, resumed: false, rewrapped: 60, destroyed: [1]))
             #expect(try await keeper.versions() == [2])
-            #expect(try await store.dataKeyCounts() == [2: 250])
+            #expect(try await store.dataKeyCounts() == [2: 60])
             let fresh = DataKeys(keeper: keeper, store: store)
-            for (scope, value) in before { #expect(bytes(try await fresh.key(for: scope)) == value) }
+            for (scope, value) in before {
+                let opened = bytes(try await fresh.key(for: scope))
+                #expect(opened == value)
+            }
         }
     }
 
     @Test("a rotation that died half way is finished by running it again, and nothing is lost", arguments: StoreKind.available)
     func resumes(_ kind: StoreKind) async throws {
+        let folder = keyFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         try await withStore(kind) { store in
             let keeper = FileKeyWrapper(folder: folder)
@@ -74,19 +82,26 @@ struct KEKRotationTests {
             #expect(try await keeper.versions() == [1, 2], "the old KEK stays while keys need it")
             // Mid-rotation, every key still opens, and a new scope's key is sealed by the new KEK.
             let during = DataKeys(keeper: keeper, store: store)
-            for (scope, value) in before { #expect(bytes(try await during.key(for: scope)) == value) }
+            for (scope, value) in before {
+                let opened = bytes(try await during.key(for: scope))
+                #expect(opened == value)
+            }
             _ = try await during.key(for: "user:new")
             #expect(try await store.dataKey(scope: "user:new")?.kekVersion == 2)
 
             let report = try await KEKRotation(keys: keys).run()
             #expect(report == .init(from: 2, to: 2, resumed: true, rewrapped: 60, destroyed: [1]))
             let after = DataKeys(keeper: keeper, store: store)
-            for (scope, value) in before { #expect(bytes(try await after.key(for: scope)) == value) }
+            for (scope, value) in before {
+                let opened = bytes(try await after.key(for: scope))
+                #expect(opened == value)
+            }
         }
     }
 
     @Test("serving refuses a database whose current KEK the keeper does not hold", arguments: StoreKind.available)
     func checksTheKeeper(_ kind: StoreKind) async throws {
+        let folder = keyFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         try await withStore(kind) { store in
             let keys = DataKeys(keeper: FileKeyWrapper(folder: folder), store: store)

@@ -46,7 +46,10 @@ func withPostgresStore<T: Sendable>(_ body: (PostgresStore) async throws -> T) a
     let logger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
     try await administer(url, "CREATE DATABASE \(name)")
     components.path = "/" + name
-    let store = try PostgresStore(url: components.string!, maxConnections: 4, logger: logger)
+    // A loaded test machine can leave a transaction's task unscheduled for more than the
+    // product's 10 s; PostgreSQL then ends the session and postgres-nio 1.33 leaves the next
+    // query waiting for ever (see the issue 8 note). These tests are not about that timeout.
+    let store = try PostgresStore(url: components.string!, maxConnections: 4, idleInTransactionTimeout: .seconds(120), logger: logger)
     let result: Result<T, any Error>
     do {
         result = .success(try await whileRunning(store) {

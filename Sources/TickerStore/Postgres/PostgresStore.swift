@@ -21,7 +21,9 @@ public final class PostgresStore: SchedulerStore, Service {
 
     /// A store for `url` (`postgres://user:password@host:port/database`). Nothing is sent until
     /// `run()` runs (as a service, or in a task) and `migrate()` is called.
-    public init(url: String, maxConnections: Int = 20, logger: Logger) throws {
+    /// `idleInTransactionTimeout` is how long PostgreSQL lets a transaction of ours sit idle
+    /// before it ends the session (below).
+    public init(url: String, maxConnections: Int = 20, idleInTransactionTimeout: Duration = .seconds(10), logger: Logger) throws {
         let parsed = try PostgresURL(url)
         var configuration = PostgresClient.Configuration(
             host: parsed.host, port: parsed.port, username: parsed.user, password: parsed.password,
@@ -31,7 +33,8 @@ public final class PostgresStore: SchedulerStore, Service {
         // the DAGs and tasks they cover would wait for it; our transactions never idle for long,
         // so PostgreSQL ends such a session after 10 s and the node's writes fail, fenced.
         configuration.options.additionalStartupParameters = [
-            ("application_name", "ticker"), ("idle_in_transaction_session_timeout", "10000"),
+            ("application_name", "ticker"),
+            ("idle_in_transaction_session_timeout", String(idleInTransactionTimeout.components.seconds * 1000)),
         ]
         client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         self.logger = logger
