@@ -43,6 +43,22 @@ struct KEKRotationTests {
 
     private func bytes(_ key: SymmetricKey) -> [UInt8] { key.withUnsafeBytes { Array($0) } }
 
+    /// Makes a data key for each scope and returns their values.
+    private func make(_ scopes: [String], _ keys: DataKeys) async throws -> [String: [UInt8]] {
+        var made: [String: [UInt8]] = [:]
+        for scope in scopes { made[scope] = bytes(try await keys.key(for: scope)) }
+        return made
+    }
+
+    /// Every key opens, through a cache-less `DataKeys`, to the value it had.
+    private func expectUnchanged(_ before: [String: [UInt8]], keeper: any KeyWrapper, store: any DataKeyStore) async throws {
+        let fresh = DataKeys(keeper: keeper, store: store)
+        for (scope, value) in before {
+            let opened = bytes(try await fresh.key(for: scope))
+            #expect(opened == value, "\(scope)")
+        }
+    }
+
     @Test("a rotation re-wraps every data key, keeps their values and destroys the old KEK", arguments: StoreKind.available)
     func rotates(_ kind: StoreKind) async throws {
         let folder = keyFolder()
@@ -51,17 +67,12 @@ struct KEKRotationTests {
             let keeper = FileKeyWrapper(folder: folder)
             let keys = DataKeys(keeper: keeper, store: store)
             #expect(try await keys.initialise() == 1)
-            var before: [String: [UInt8]] = [:]
-            for index in 0..<60 { before["user:\(index)"] = bytes(try await keys.key(for: "user:\(index)")) }
+            let before = try await make((0..<60).map { "user:\($0)" }, keys)
             let report = try await KEKRotation(keys: keys, batchSize: 25).run()
             #expect(report == .init(from: 1, to: 2, resumed: false, rewrapped: 60, destroyed: [1]))
             #expect(try await keeper.versions() == [2])
             #expect(try await store.dataKeyCounts() == [2: 60])
-            let fresh = DataKeys(keeper: keeper, store: store)
-            for (scope, value) in before {
-                let opened = bytes(try await fresh.key(for: scope))
-                #expect(opened == value)
-            }
+            try await expectUnchanged(before, keeper: keeper, store: store)
         }
     }
 
@@ -73,29 +84,20 @@ struct KEKRotationTests {
             let keeper = FileKeyWrapper(folder: folder)
             let keys = DataKeys(keeper: keeper, store: store)
             try await keys.initialise()
-            var before: [String: [UInt8]] = [:]
-            for index in 0..<100 { before["table:t\(index)"] = bytes(try await keys.key(for: "table:t\(index)")) }
+            let before = try await make((0..<100).map { "table:t\($0)" }, keys)
             let dying = DataKeys(keeper: DyingKeeper(keeper, unwraps: 55), store: store)
             await #expect(throws: DyingKeeper.Died.self) { _ = try await KEKRotation(keys: dying, batchSize: 20).run() }
             #expect(try await store.currentKEKVersion() == 2)
             #expect(try await store.dataKeyCounts() == [1: 60, 2: 40])
             #expect(try await keeper.versions() == [1, 2], "the old KEK stays while keys need it")
             // Mid-rotation, every key still opens, and a new scope's key is sealed by the new KEK.
-            let during = DataKeys(keeper: keeper, store: store)
-            for (scope, value) in before {
-                let opened = bytes(try await during.key(for: scope))
-                #expect(opened == value)
-            }
-            _ = try await during.key(for: "user:new")
+            try await expectUnchanged(before, keeper: keeper, store: store)
+            _ = try await DataKeys(keeper: keeper, store: store).key(for: "user:new")
             #expect(try await store.dataKey(scope: "user:new")?.kekVersion == 2)
 
             let report = try await KEKRotation(keys: keys).run()
             #expect(report == .init(from: 2, to: 2, resumed: true, rewrapped: 60, destroyed: [1]))
-            let after = DataKeys(keeper: keeper, store: store)
-            for (scope, value) in before {
-                let opened = bytes(try await after.key(for: scope))
-                #expect(opened == value)
-            }
+            try await expectUnchanged(before, keeper: keeper, store: store)
         }
     }
 
