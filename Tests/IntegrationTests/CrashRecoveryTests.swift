@@ -49,7 +49,11 @@ struct CrashRecoveryTests {
         let expected = try #require(runs.first?.slotAt).timeIntervalSince1970
         let slots = runs.map { Int64($0.slotAt.timeIntervalSince1970) }
         #expect(slots == Array(Int64(expected)..<Int64(next.timeIntervalSince1970)), "lost or doubled slots")
-        #expect(runs.allSatisfy { $0.state == .succeeded }, "\(runs.map(\.state))")
+        // A slot that came due as the server stopped may have a run whose task was not yet
+        // claimed: not lost (it runs after the next start), so only the newest may be unfinished.
+        #expect(runs.dropLast().allSatisfy { $0.state == .succeeded }, "\(runs.map(\.state))")
+        let newest = runs.last?.state
+        #expect(newest == .succeeded || newest == .running || newest == .queued, "\(runs.map(\.state))")
     }
 
     @Test("SIGTERM drains: a running attempt finishes before the process exits")
@@ -58,7 +62,8 @@ struct CrashRecoveryTests {
         try harness.writeDag("job", """
             dag: job
             tasks:
-              work: {operator: shell, with: {command: "sleep 1; echo drained"}}
+              # Long enough that the test's polls, slow on a loaded machine, see it running.
+              work: {operator: shell, with: {command: "sleep 4; echo drained"}}
             """)
         try harness.startServer()
         let store = try harness.store()
