@@ -23,3 +23,13 @@ def chromium(*extra):
         options.add_argument(argument)
     options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
     return webdriver.Chrome(service=Service(shutil.which("chromedriver") or "/usr/bin/chromedriver"), options=options)
+
+
+def tear_down(driver, server, log, work):
+    """Quits Chromium if it started, stops the server and removes the work folder."""
+    if driver:
+        driver.quit()
+    server.kill()
+    server.wait()
+    log.close()
+    shutil.rmtree(work, ignore_errors=True)

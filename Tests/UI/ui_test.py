@@ -4,9 +4,9 @@ read its log, search an ISIN. Screenshots of each step go to the artefacts folde
 
 Usage: Tests/UI/ui_test.py TICKER_BIN ARTIFACTS_DIR
 """
-import os, shutil, subprocess, sys, tempfile, time
+import os, subprocess, sys, tempfile, time
 from selenium.webdriver.common.by import By
-from harness import chromium, start_server
+from harness import chromium, start_server, tear_down
 
 ticker, artifacts = sys.argv[1], sys.argv[2]
 os.makedirs(artifacts, exist_ok=True)
@@ -106,9 +106,4 @@ try:
     assert "paused" in driver.find_element(By.TAG_NAME, "h1").text
     print(f"UI test passed; {step} screenshots in {artifacts}")
 finally:
-    if driver:
-        driver.quit()
-    server.kill()
-    server.wait()
-    log.close()
-    shutil.rmtree(work, ignore_errors=True)
+    tear_down(driver, server, log, work)

@@ -6,8 +6,8 @@ against the MACed manifest, decrypt all), median of 3. Prints JSON.
 
 Usage: Tests/UI/vault_browser_bench.py TICKER_BIN [--items 1000]
 """
-import json, os, shutil, subprocess, sys, tempfile
-from harness import chromium, start_server
+import json, os, subprocess, sys, tempfile
+from harness import chromium, start_server, tear_down
 
 ticker = sys.argv[1]
 items = int(sys.argv[sys.argv.index("--items") + 1]) if "--items" in sys.argv else 1000
@@ -58,9 +58,4 @@ try:
     assert "error" not in result, result
     print(json.dumps(result, indent=2))
 finally:
-    if driver:
-        driver.quit()
-    server.kill()
-    server.wait()
-    log.close()
-    shutil.rmtree(work, ignore_errors=True)
+    tear_down(driver, server, log, work)

@@ -4,9 +4,9 @@ Tests/Fixtures/vault/vectors.json through the ES modules the server ships under 
 
 Usage: Tests/UI/vault_browser_test.py TICKER_BIN
 """
-import json, os, shutil, subprocess, sys, tempfile, time
+import json, os, subprocess, sys, tempfile, time
 from selenium.webdriver.common.by import By
-from harness import chromium, start_server
+from harness import chromium, start_server, tear_down
 
 ticker = sys.argv[1]
 here = os.path.dirname(os.path.abspath(__file__))
@@ -118,9 +118,4 @@ try:
     assert driver.find_element(By.NAME, "goals.date").get_attribute("value") == "2032-06-30"
     print("vault page: register, Emergency Kit, plan form with field errors and the ISIN check, contacts, password change, sign-in with the kept Secret Key")
 finally:
-    if driver:
-        driver.quit()
-    server.kill()
-    server.wait()
-    log.close()
-    shutil.rmtree(work, ignore_errors=True)
+    tear_down(driver, server, log, work)

@@ -4,8 +4,8 @@ and a password changed on one device works on the other.
 
 Usage: Tests/UI/vault_interop_test.py TICKER_BIN
 """
-import json, os, shutil, subprocess, sys, tempfile
-from harness import chromium, start_server
+import json, os, subprocess, sys, tempfile
+from harness import chromium, start_server, tear_down
 
 ticker = sys.argv[1]
 work = tempfile.mkdtemp()
@@ -118,9 +118,4 @@ try:
     assert "Joy in the browser" in cli("list", "--password-fd", "0", secrets=["joy password 2"])
     print("vault interop: CLI and browser read and edit each other's items, share both ways; password change, registration and recovery carry over")
 finally:
-    if driver:
-        driver.quit()
-    server.kill()
-    server.wait()
-    log.close()
-    shutil.rmtree(work, ignore_errors=True)
+    tear_down(driver, server, log, work)
