@@ -128,8 +128,22 @@ final class TickerHarness: @unchecked Sendable {
 
     /// `input` becomes the command's standard input (secrets for `--password-fd 0`).
     func cli(_ arguments: [String], environment: [String: String]? = nil, input: String? = nil) throws -> Output {
+        try run(Self.binary, arguments, environment: environment, input: input)
+    }
+
+    /// A `/bin/sh` script in the harness's folder, with its environment, on a Dispatch thread
+    /// (for the system's own tools: openssl, testssl).
+    func shell(_ script: String) async throws -> Output {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async {
+                continuation.resume(with: Result { try self.run(URL(fileURLWithPath: "/bin/sh"), ["-c", script]) })
+            }
+        }
+    }
+
+    private func run(_ executable: URL, _ arguments: [String], environment: [String: String]? = nil, input: String? = nil) throws -> Output {
         let process = Process()
-        process.executableURL = Self.binary
+        process.executableURL = executable
         process.arguments = arguments
         process.environment = environment ?? self.environment
         process.currentDirectoryURL = root

@@ -4,7 +4,7 @@ import Hummingbird
 /// Headers every response carries: a strict Content-Security-Policy (no inline script or style,
 /// nothing from other origins), no framing, no MIME sniffing, no referrer to other sites.
 /// (`same-origin`, not `no-referrer`: with the latter, browsers send `Origin: null` on our own form
-/// posts, and the UI checks that header against CSRF.)
+/// posts, and the UI checks that header against CSRF.) Over TLS, also `Strict-Transport-Security`.
 struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
     static var contentSecurityPolicy: String {
         [
@@ -13,8 +13,9 @@ struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
         ].joined(separator: "; ")
     }
 
-    static var fields: HTTPFields {
+    static func fields(strictTransport: Bool) -> HTTPFields {
         var fields = HTTPFields()
+        if strictTransport { fields[.strictTransportSecurity] = TLSPolicy.strictTransportSecurity }
         fields[.contentSecurityPolicy] = contentSecurityPolicy
         fields[.xContentTypeOptions] = "nosniff"
         let named: [(String, String)] = [
@@ -28,7 +29,11 @@ struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
         return fields
     }
 
-    let fields = Self.fields
+    let fields: HTTPFields
+
+    init(strictTransport: Bool = false) {
+        fields = Self.fields(strictTransport: strictTransport)
+    }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var response = try await next(request, context)

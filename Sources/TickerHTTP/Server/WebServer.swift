@@ -1,4 +1,5 @@
 import Hummingbird
+import HummingbirdCore
 import Logging
 import ServiceLifecycle
 
@@ -10,14 +11,16 @@ public enum WebServer {
 
     /// An application on `host:port` (port 0: any free port) serving the operations endpoints, the
     /// API and the UI. Logs the address it bound once it listens, which is how tests and operators
-    /// learn a port chosen by the system.
+    /// learn a port chosen by the system. With `tls`, it serves only HTTPS, with the holder's
+    /// current certificate for each new connection, and sends `Strict-Transport-Security`.
     public static func make(
-        host: String, port: Int, operations: OperationsRoutes, api: APIRoutes, ui: UIRoutes?, more: [any WebRoutes] = [], logger: Logger
+        host: String, port: Int, tls: TLSIdentityHolder? = nil, operations: OperationsRoutes, api: APIRoutes, ui: UIRoutes?,
+        more: [any WebRoutes] = [], logger: Logger
     ) throws -> some Service {
         let router = Router(context: TickerRequestContext.self)
         // Request counts and durations by route (`hb_requests`, `http_server_request_duration`).
         router.add(middleware: MetricsMiddleware())
-        router.add(middleware: SecurityHeadersMiddleware())
+        router.add(middleware: SecurityHeadersMiddleware(strictTransport: tls != nil))
         // The vault's routes carry their own, larger limit (an import is one request).
         router.add(middleware: BodyLimitMiddleware(maxBytes: maxBodyBytes, skipping: "/v1/"))
         operations.add(to: router)
@@ -26,11 +29,20 @@ public enum WebServer {
         for routes in more { try routes.add(to: router) }
         return Application(
             router: router,
+            server: server(tls: tls),
             configuration: .init(address: .hostname(host, port: port), serverName: "ticker"),
             onServerRunning: { channel in
                 let bound = channel.localAddress?.port ?? port
-                logger.info("http listening", metadata: ["address": "http://\(host):\(bound)"])
+                let scheme = tls == nil ? "http" : "https"
+                logger.info("http listening", metadata: ["address": "\(scheme)://\(host):\(bound)"])
             },
             logger: logger)
+    }
+
+    private static func server(tls: TLSIdentityHolder?) -> HTTPServerBuilder {
+        guard let tls else { return .http1() }
+        return HTTPServerBuilder { responder in
+            ReloadingTLSChannel(base: HTTP1Channel(responder: responder), identity: tls)
+        }
     }
 }

@@ -41,6 +41,12 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "HTTP port; 0 picks a free one (env TICKER_HTTP_PORT, default 8080).")
     var port: Int?
 
+    @Option(help: "PEM certificate chain, server certificate first, to serve HTTPS only; SIGHUP reloads it (env TICKER_TLS_CERT). `ticker dev-cert` makes one for a laptop.")
+    var tlsCert: String?
+
+    @Option(help: "PEM private key of the first certificate in --tls-cert (env TICKER_TLS_KEY).")
+    var tlsKey: String?
+
     @Flag(help: "Do not materialize slots (a worker-only process).")
     var noScheduler = false
 
@@ -93,6 +99,7 @@ struct ServeCommand: AsyncParsableCommand {
             port: port ?? settings.reader.int(forKey: "http.port", default: 8080),
             policy: AccessPolicy(publicISINs: settings.reader.bool(forKey: "api.public_isins", default: false)))
         let engineConfig = config
+        let tls = try TLSSettings.identity(certificate: tlsCert, key: tlsKey, settings: settings, logger: logger)
         // Loaded now, so a wrong module path, token or PIN stops the start with its reason.
         let keeper = try KeeperSettings.keeper(settings)
         let server = TickerServer(
@@ -109,9 +116,11 @@ struct ServeCommand: AsyncParsableCommand {
                     store: serving.store, serverSecret: try await VaultRoutes.serverSecret(from: serving.store, atRest: atRest), isinBuckets: api.isinBuckets,
                     trustedProxies: proxies, logger: logger)
                 let web = try WebServer.make(
-                    host: http.host, port: http.port, operations: OperationsRoutes(readiness: readiness, metrics: metrics),
+                    host: http.host, port: http.port, tls: tls, operations: OperationsRoutes(readiness: readiness, metrics: metrics),
                     api: api, ui: try UIRoutes(api: api), more: [vault], logger: logger)
-                return [BackgroundService(name: "isin-deadline") { await deadline.run() }, web]
+                var services: [any Service] = [BackgroundService(name: "isin-deadline") { await deadline.run() }, web]
+                if let tls { services.append(await TLSReloadOnHangup(tls, logger: logger)) }
+                return services
             },
             logger: logger)
         try await server.run()
