@@ -148,6 +148,19 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "TickerVaultTests", dependencies: ["TickerVault", "TickerVaultClient", "TickerStore", "TickerKeys", "TickerTestSupport"]),
+        // The tamper-evident audit log: the hash chain, its signed checkpoints, group-commit
+        // appends, verification and export.
+        .target(
+            name: "TickerAudit",
+            dependencies: [
+                "TickerStore", "TickerKeys", "TickerVaultFormat",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
         // The PKCS#11 header (p11-kit's, from Debian's libp11-kit-dev); the module itself is
         // loaded with dlopen, so nothing links p11-kit.
         .systemLibrary(name: "CPKCS11", pkgConfig: "p11-kit-1", providers: [.apt(["libp11-kit-dev"])]),
@@ -155,7 +168,7 @@ let package = Package(
         // file in development, behind one `KeyWrapper` protocol.
         .target(
             name: "TickerKeys",
-            dependencies: ["CPKCS11", "TickerStore", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["CPKCS11", "TickerStore", "TickerVaultFormat", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strict
         ),
         .testTarget(name: "TickerKeysTests", dependencies: ["TickerKeys", "TickerTestSupport"]),
@@ -170,7 +183,7 @@ let package = Package(
         .target(
             name: "TickerVaultHTTP",
             dependencies: [
-                "TickerVault", "TickerVaultAPI", "TickerHTTP", "TickerStore",
+                "TickerVault", "TickerVaultAPI", "TickerHTTP", "TickerStore", "TickerKeys", "TickerAudit",
                 .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
                 .product(name: "OpenAPIHummingbird", package: "swift-openapi-hummingbird"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -222,8 +235,8 @@ let package = Package(
         .testTarget(
             name: "TickerStoreTests",
             dependencies: [
-                "TickerCore", "TickerStore", "TickerKeys", .product(name: "PostgresNIO", package: "postgres-nio"),
-                .product(name: "Logging", package: "swift-log"),
+                "TickerCore", "TickerStore", "TickerKeys", "TickerAudit", .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log"),
             ]),
         .testTarget(
             name: "TickerISINTests",

@@ -5,6 +5,7 @@ import Logging
 import OpenAPIHummingbird
 import OpenAPIRuntime
 import TickerHTTP
+import TickerKeys
 import TickerStore
 import TickerVault
 import TickerVaultAPI

@@ -21,7 +21,7 @@ enum StoreKind: String, CustomStringConvertible, Sendable, CaseIterable {
 }
 
 /// A fresh store of `kind`, removed afterwards.
-func withStore<T: Sendable>(_ kind: StoreKind, _ body: (any SchedulerStore & APITokenStore & NodeStore & VaultStore & DataKeyStore) async throws -> T) async throws -> T {
+func withStore<T: Sendable>(_ kind: StoreKind, _ body: (any SchedulerStore & APITokenStore & NodeStore & VaultStore & DataKeyStore & AuditStore) async throws -> T) async throws -> T {
     switch kind {
     case .sqlite: try await withSQLiteStore(body)
     case .postgres: try await withPostgresStore(body)

@@ -116,7 +116,7 @@ extension TickerServer {
 }
 
 /// What a server's store offers: scheduling state, API tokens and the node table.
-public typealias ServingStore = SchedulerStore & APITokenStore & NodeStore & VaultStore & DataKeyStore
+public typealias ServingStore = SchedulerStore & APITokenStore & NodeStore & VaultStore & DataKeyStore & AuditStore
 
 /// What a running server hands to the services it runs beside the engine.
 public struct Serving: Sendable {

@@ -22,6 +22,7 @@ enum PostgresSchema {
         Migration(id: "v6-vault-shares", statements: VaultSchema.postgresShares),
         Migration(id: "v7-vault-secrets", statements: VaultSchema.postgresSecrets),
         Migration(id: "v8-data-keys", statements: DataKeySchema.postgres),
+        Migration(id: "v9-audit", statements: AuditSchema.postgres),
     ]
 
     static let ledger = """

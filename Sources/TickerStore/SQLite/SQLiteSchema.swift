@@ -26,6 +26,9 @@ enum SQLiteSchema {
         migrator.registerMigration("v7-data-keys") { db in
             try db.execute(sql: DataKeySchema.sqlite)
         }
+        migrator.registerMigration("v8-audit") { db in
+            try db.execute(sql: AuditSchema.sqlite)
+        }
         return migrator
     }
 
