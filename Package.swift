@@ -98,7 +98,7 @@ let package = Package(
         .target(
             name: "TickerHTTP",
             dependencies: [
-                "TickerCore", "TickerStore", "TickerEngine", "TickerISIN", "TickerAPI",
+                "TickerCore", "TickerStore", "TickerEngine", "TickerISIN", "TickerAPI", "TickerAudit",
                 .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
                 .product(name: "OpenAPIHummingbird", package: "swift-openapi-hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
@@ -120,7 +120,7 @@ let package = Package(
         .executableTarget(
             name: "ticker",
             dependencies: [
-                "TickerCore", "TickerStore", "TickerEngine", "TickerISIN", "TickerHTTP", "TickerVaultHTTP", "TickerVaultClient", "TickerKeys",
+                "TickerCore", "TickerStore", "TickerEngine", "TickerISIN", "TickerHTTP", "TickerVaultHTTP", "TickerVaultClient", "TickerKeys", "TickerAudit",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -256,6 +256,7 @@ let package = Package(
         // What several test targets share: starting the python3 fixture servers.
         .target(name: "TickerTestSupport", path: "Tests/TickerTestSupport"),
         .testTarget(
-            name: "IntegrationTests", dependencies: ["TickerCore", "TickerStore", .product(name: "Logging", package: "swift-log")]),
+            name: "IntegrationTests",
+            dependencies: ["TickerCore", "TickerStore", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log")]),
     ]
 )

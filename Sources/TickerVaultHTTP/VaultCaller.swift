@@ -2,6 +2,7 @@ import HTTPTypes
 import Hummingbird
 import OpenAPIRuntime
 import TickerHTTP
+import TickerAudit
 import TickerStore
 import TickerVault
 
@@ -49,6 +50,7 @@ struct VaultSessionMiddleware: ServerMiddleware {
         if Self.publicOperations.contains(operationID) { return try await next(request, body, metadata) }
         guard let header = request.headerFields[.authorization], header.hasPrefix("Bearer ") else { throw VaultAuthError.unauthorized }
         let (account, session) = try await accounts.authenticate(token: String(header.dropFirst("Bearer ".count)))
+        AuditNote.identify("user:\(account.userID)")
         var caller = VaultCaller.current
         caller.account = account
         caller.session = session

@@ -4,6 +4,7 @@ import Hummingbird
 import Logging
 import OpenAPIHummingbird
 import OpenAPIRuntime
+import TickerAudit
 import TickerHTTP
 import TickerKeys
 import TickerStore
@@ -18,6 +19,7 @@ public struct VaultRoutes: WebRoutes {
 
     let service: VaultService
     let proxies: TrustedProxies
+    let audit: AuditLog?
     let logger: Logger
 
     /// `serverSecret` keys the fake prelogin answers; every node of a deployment must use the same
@@ -25,9 +27,10 @@ public struct VaultRoutes: WebRoutes {
     /// `isinBuckets` answers the plan editor's k-anonymous ISIN checks (nil: 404, no list).
     public init(
         store: any VaultStore, serverSecret: SymmetricKey, isinBuckets: ISINBuckets? = nil, limits: VaultRateLimits = VaultRateLimits(),
-        trustedProxies: TrustedProxies = .none, logger: Logger
+        trustedProxies: TrustedProxies = .none, audit: AuditLog? = nil, logger: Logger
     ) {
         proxies = trustedProxies
+        self.audit = audit
         let accounts = VaultAccounts(store: store, serverSecret: serverSecret)
         service = VaultService(
             accounts: accounts, items: VaultItems(store: store), shares: VaultShares(store: store), limiters: VaultLimiters(limits),
@@ -56,7 +59,7 @@ public struct VaultRoutes: WebRoutes {
         try service.registerHandlers(
             on: transport, serverURL: URL(string: "/")!,
             configuration: Configuration(dateTranscoder: APIDates(), jsonEncodingOptions: [.sortedKeys, .withoutEscapingSlashes]),
-            middlewares: [
+            middlewares: (audit.map { [AuditMiddleware(log: $0, actions: VaultAuditActions.operations, rejected: VaultAuditActions.rejected)] } ?? []) + [
                 VaultErrorMiddleware(problems: ProblemMiddleware(logger: logger)),
                 VaultSessionMiddleware(accounts: service.accounts),
                 NullManifestMiddleware(),

@@ -1,4 +1,5 @@
 import Foundation
+import TickerAudit
 import TickerStore
 import TickerVault
 import TickerVaultAPI
@@ -8,6 +9,7 @@ extension VaultService {
     func createAccount(_ input: Operations.CreateAccount.Input) async throws -> Operations.CreateAccount.Output {
         guard case .json(let r) = input.body else { throw VaultInputError("body", "must be JSON") }
         try limiters.take(.register, subject: VaultCaller.current.address, address: VaultCaller.current.address)
+        AuditNote.describe(target: "account:\(EmailAddress.canonical(r.email))")
         let identity = IdentityBundle(
             userID: r.userId, epoch: try Field.epoch(r.identity.epoch, "identity.epoch"), signingKey: try Field.bytes(r.identity.signPk, "identity.sign_pk"),
             agreementKey: try Field.bytes(r.identity.encPk, "identity.enc_pk"), selfSignature: try Field.bytes(r.identity.selfSig, "identity.self_sig"))
@@ -31,9 +33,11 @@ extension VaultService {
     func createSession(_ input: Operations.CreateSession.Input) async throws -> Operations.CreateSession.Output {
         guard case .json(let r) = input.body else { throw VaultInputError("body", "must be JSON") }
         let authKey = try Field.bytes(r.authKey, "auth_key")
+        AuditNote.describe(target: "account:\(EmailAddress.canonical(r.email))")
         let (token, account) = try await limiters.attempt(.logIn, subject: EmailAddress.canonical(r.email), address: VaultCaller.current.address) {
             try await accounts.logIn(email: r.email, authKey: authKey)
         }
+        AuditNote.identify("user:\(account.userID)")
         return .ok(
             .init(
                 body: .json(
@@ -88,9 +92,11 @@ extension VaultService {
     func startRecovery(_ input: Operations.StartRecovery.Input) async throws -> Operations.StartRecovery.Output {
         guard case .json(let r) = input.body else { throw VaultInputError("body", "must be JSON") }
         let key = try Field.bytes(r.recoveryAuthKey, "recovery_auth_key")
+        AuditNote.describe(target: "account:\(EmailAddress.canonical(r.email))")
         let (token, account) = try await limiters.attempt(.recovery, subject: EmailAddress.canonical(r.email), address: VaultCaller.current.address) {
             try await accounts.startRecovery(email: r.email, recoveryAuthKey: key)
         }
+        AuditNote.identify("user:\(account.userID)")
         return .ok(
             .init(
                 body: .json(

@@ -15,7 +15,7 @@ struct Ticker: AsyncParsableCommand {
         subcommands: [
             ServeCommand.self, DagsCommand.self, TriggerCommand.self, PauseCommand.self, UnpauseCommand.self,
             RunsCommand.self, LogsCommand.self, BackfillCommand.self, NextCommand.self, WhyCommand.self,
-            IsinCommand.self, AdminCommand.self, KeysCommand.self, DevCertCommand.self, VaultCommand.self, BenchCommand.self, ChaosCommand.self,
+            IsinCommand.self, AdminCommand.self, KeysCommand.self, AuditCommand.self, DevCertCommand.self, VaultCommand.self, BenchCommand.self, ChaosCommand.self,
         ]
     )
 

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import OpenAPIRuntime
+import TickerAudit
 import TickerStore
 
 /// Which role each API operation needs, and the middleware that enforces it.
@@ -46,6 +47,7 @@ struct AuthMiddleware: ServerMiddleware {
             throw Problem(kind: .unauthorized, detail: "the Authorization header must be `Bearer <token>`")
         }
         let token = try await authenticator.authenticate(bearer: secret)
+        AuditNote.identify("token:\(token.id)")
         guard token.role >= required else {
             throw Problem(
                 kind: .forbidden,

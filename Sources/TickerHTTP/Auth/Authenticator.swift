@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import TickerAudit
 import TickerStore
 
 /// Checks bearer tokens against the token store.
@@ -18,9 +19,13 @@ public final class Authenticator: Sendable {
     private let cache = Mutex<[[UInt8]: Entry]>([:])
     private let touched = Mutex<[Int64: Date]>([:])
 
-    public init(store: any APITokenStore, cacheLifetime: TimeInterval = 5) {
+    let audit: AuditLog?
+
+    /// With `audit`, a token's use is written to the audit log when `last_used_at` is.
+    public init(store: any APITokenStore, cacheLifetime: TimeInterval = 5, audit: AuditLog? = nil) {
         self.store = store
         self.cacheLifetime = cacheLifetime
+        self.audit = audit
     }
 
     /// The token a bearer string names, or a 401 problem saying why not.
@@ -62,5 +67,11 @@ public final class Authenticator: Sendable {
         guard due else { return }
         let store = self.store
         Task { try? await store.touchToken(token.id, now: now) }
+        if let audit {
+            let event = AuditEvent(
+                actor: "token:\(token.id)", action: APIAuditActions.used, target: "token:\(token.id)", outcome: .ok,
+                source: AuditNote.current?.source ?? "unknown")
+            Task { await audit.record(event) }
+        }
     }
 }

@@ -14,10 +14,12 @@ public enum WebServer {
     /// learn a port chosen by the system. With `tls`, it serves only HTTPS, with the holder's
     /// current certificate for each new connection, and sends `Strict-Transport-Security`.
     public static func make(
-        host: String, port: Int, tls: TLSIdentityHolder? = nil, operations: OperationsRoutes, api: APIRoutes, ui: UIRoutes?,
-        more: [any WebRoutes] = [], logger: Logger
+        host: String, port: Int, tls: TLSIdentityHolder? = nil, trustedProxies: TrustedProxies = .none, operations: OperationsRoutes, api: APIRoutes,
+        ui: UIRoutes?, more: [any WebRoutes] = [], logger: Logger
     ) throws -> some Service {
         let router = Router(context: TickerRequestContext.self)
+        // Before any route: every audit line below needs the client's address.
+        router.add(middleware: AuditScopeMiddleware(proxies: trustedProxies))
         // Request counts and durations by route (`hb_requests`, `http_server_request_duration`).
         router.add(middleware: MetricsMiddleware())
         router.add(middleware: SecurityHeadersMiddleware(strictTransport: tls != nil))

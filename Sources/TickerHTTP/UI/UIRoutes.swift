@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import Mustache
 import TickerAPI
+import TickerAudit
 import TickerStore
 
 /// The server-rendered operator console under `/ui`: DAGs, runs with their graph and timeline,
@@ -12,9 +13,11 @@ public struct UIRoutes: Sendable {
     let service: APIService
     let sessions = Sessions()
     let library: MustacheLibrary
+    let audit: AuditLog?
 
     public init(api: APIRoutes) throws {
         service = api.service
+        audit = api.audit
         var library = MustacheLibrary()
         for (name, text) in Templates.all { try library.register(text, named: name) }
         try library.register(Templates.actions, named: "actions")
@@ -37,8 +40,16 @@ public struct UIRoutes: Sendable {
         }
         for action in ["pause", "unpause", "trigger"] {
             router.post("/ui/dags/:dag/\(action)") { request, context in
-                try await signedIn(request, needs: .operator, form: true) { _, _ in
-                    try await act(action, dag: try context.parameters.require("dag"))
+                try await signedIn(request, needs: .operator, form: true) { session, _ in
+                    let dag = try context.parameters.require("dag")
+                    do {
+                        let response = try await act(action, dag: dag)
+                        await record("dag.\(action)", by: session.token, target: request.uri.path, .ok)
+                        return response
+                    } catch {
+                        await record("dag.\(action)", by: session.token, target: request.uri.path, .rejected)
+                        throw error
+                    }
                 }
             }
         }
@@ -91,13 +102,25 @@ public struct UIRoutes: Sendable {
         guard Self.sameOrigin(request) else { return page("login", title: "Sign in", ["error": "Sign in from this site's own page."], session: nil, status: .forbidden) }
         do {
             let token = try await service.authenticator.authenticate(bearer: (fields["token"] ?? "").trimmingCharacters(in: .whitespaces))
+            await record("ui.login", by: token, target: "/ui/login", .ok)
             let id = sessions.open(for: token)
             var response = Response.redirect(to: "/ui/", type: .normal)
             response.headers[.setCookie] = Sessions.cookie(id, lifetime: sessions.lifetime)
             return response
         } catch let problem as Problem {
+            await record("ui.login", by: nil, target: "/ui/login", .denied)
             return page("login", title: "Sign in", ["error": problem.detail ?? "That token is not valid."], session: nil, status: .unauthorized)
         }
+    }
+
+    /// An audit line for a console action, by the token its session signed in with.
+    func record(_ action: String, by token: APIToken?, target: String, _ outcome: AuditOutcome) async {
+        guard let audit else { return }
+        let note = AuditNote.current
+        await audit.record(
+            AuditEvent(
+                actor: token.map { "token:\($0.id)" } ?? "anonymous", action: action, target: target, outcome: outcome,
+                source: note?.source ?? "unknown"))
     }
 
     func logout(_ request: Request) -> Response {

@@ -22,6 +22,7 @@ struct AdminCommand: AsyncParsableCommand {
             guard (1...100).contains(name.count) else { throw ValidationError("--name must be 1 to 100 characters") }
             let runtime = try await Runtime.open(global, syncDags: false)
             let (token, secret) = try await TokenIssuer(store: runtime.store).issue(name: name, role: role, now: Date())
+            try await runtime.audit("admin.token.create", target: "token:\(token.id)")
             if json { return try printJSON(NewTokenView(id: token.id, name: token.name, role: token.role.rawValue, secret: secret.text)) }
             print(secret.text)
             FileHandle.standardError.write(
@@ -53,7 +54,9 @@ struct AdminCommand: AsyncParsableCommand {
 
         func run() async throws {
             let runtime = try await Runtime.open(global, syncDags: false)
-            guard try await runtime.store.revokeToken(id, now: Date()) else {
+            let revoked = try await runtime.store.revokeToken(id, now: Date())
+            try await runtime.audit("admin.token.revoke", target: "token:\(id)", outcome: revoked ? .ok : .rejected)
+            guard revoked else {
                 throw ValidationError("no token with id \(id) (see `ticker admin list-tokens`)")
             }
             print("revoked token #\(id)")

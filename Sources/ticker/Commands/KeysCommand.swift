@@ -23,6 +23,7 @@ struct KeysCommand: AsyncParsableCommand {
             let keys = DataKeys(keeper: try KeeperSettings.keeper(runtime.settings), store: runtime.store)
             let existed = try await runtime.store.currentKEKVersion()
             let version = try await keys.initialise()
+            if existed == nil { try await runtime.audit("keys.kek.create", target: "kek:v\(version)") }
             let facts = try await keys.keeper.facts(version: version)
             print(existed == nil ? "KEK v\(version) (\(facts.label)) in \(keys.keeper.location) is current" : "KEK v\(version) is already current; nothing to do")
         }
@@ -85,9 +86,13 @@ struct KeysCommand: AsyncParsableCommand {
             guard (1...10_000).contains(batchSize) else { throw ValidationError("--batch-size must be 1 to 10000") }
             let runtime = try await Runtime.open(global, syncDags: false)
             let keys = DataKeys(keeper: try KeeperSettings.keeper(runtime.settings), store: runtime.store)
+            let from = try await runtime.store.currentKEKVersion()
+            try await runtime.audit("keys.rotate.start", target: "kek:v\(from.map(String.init) ?? "none")")
             let report = try await KEKRotation(keys: keys, batchSize: batchSize).run { count in
                 FileHandle.standardError.write(Data("re-wrapped \(count) data keys\n".utf8))
             }
+            try await runtime.audit("keys.rotate", target: "kek:v\(report.to)")
+            for version in report.destroyed { try await runtime.audit("keys.kek.destroy", target: "kek:v\(version)") }
             if json { return try printJSON(report) }
             print(
                 "KEK v\(report.to) is current\(report.resumed ? " (finished an interrupted rotation)" : ""); re-wrapped \(report.rewrapped) data keys"

@@ -15,6 +15,7 @@ struct TriggerCommand: AsyncParsableCommand {
         let config = try parseConf()
         let runtime = try await Runtime.open(global)
         let run = try await runtime.store.trigger(dagID: dag, conf: config, now: Date())
+        try await runtime.audit("dag.trigger", target: "dag:\(dag)")
         if json { return try printJSON(RunView(run)) }
         print("run \(run.id) of \(dag): \(run.state.rawValue)")
     }
@@ -41,6 +42,7 @@ struct PauseCommand: AsyncParsableCommand {
     func run() async throws {
         let runtime = try await Runtime.open(global)
         try await runtime.store.setPaused(dag, true, now: Date())
+        try await runtime.audit("dag.pause", target: "dag:\(dag)")
         print("\(dag) paused")
     }
 }
@@ -54,6 +56,7 @@ struct UnpauseCommand: AsyncParsableCommand {
     func run() async throws {
         let runtime = try await Runtime.open(global)
         try await runtime.store.setPaused(dag, false, now: Date())
+        try await runtime.audit("dag.unpause", target: "dag:\(dag)")
         let next = try await runtime.store.dag(dag)?.nextSlotAt
         print("\(dag) unpaused" + (next.map { "; next slot \($0.iso)" } ?? ""))
     }
@@ -176,6 +179,7 @@ struct BackfillCommand: AsyncParsableCommand {
         guard let end = parseTime(to) else { throw ValidationError("--to '\(to)' is not an ISO 8601 time") }
         let runtime = try await Runtime.open(global)
         let runs = try await runtime.store.backfill(dagID: dag, from: start, to: end, now: Date())
+        try await runtime.audit("dag.backfill", target: "dag:\(dag)")
         if json { return try printJSON(runs.map(RunView.init)) }
         print("\(runs.count) run(s) created for \(dag)" + (runs.isEmpty ? " (every slot in the range already has a run)" : ""))
     }

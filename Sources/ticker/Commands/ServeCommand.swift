@@ -4,6 +4,7 @@ import Logging
 import Metrics
 import Prometheus
 import ServiceLifecycle
+import TickerAudit
 import TickerCore
 import TickerEngine
 import TickerHTTP
@@ -100,6 +101,8 @@ struct ServeCommand: AsyncParsableCommand {
             policy: AccessPolicy(publicISINs: settings.reader.bool(forKey: "api.public_isins", default: false)))
         let engineConfig = config
         let tls = try TLSSettings.identity(certificate: tlsCert, key: tlsKey, settings: settings, logger: logger)
+        let checkpointEvery = settings.reader.int(forKey: "audit.checkpoint.seconds", default: 60)
+        guard checkpointEvery >= 1 else { throw ValidationError("audit.checkpoint.seconds must be at least 1, not \(checkpointEvery)") }
         // Loaded now, so a wrong module path, token or PIN stops the start with its reason.
         let keeper = try KeeperSettings.keeper(settings)
         let server = TickerServer(
@@ -107,18 +110,22 @@ struct ServeCommand: AsyncParsableCommand {
             engine: engineConfig,
             services: { serving in
                 let readiness = readiness(serving.store, isin: isin, config: engineConfig)
+                let atRest = AtRest(keys: try await dataKeys(keeper, store: serving.store, logger: logger))
+                let audit = AuditLog(store: serving.store, logger: logger)
+                let checkpoints = AuditCheckpointer(
+                    store: serving.store, signer: try await AuditSigner.openOrCreate(store: serving.store, atRest: atRest),
+                    interval: .seconds(checkpointEvery), logger: logger)
                 let api = APIRoutes(
                     scheduler: serving.store, tokens: serving.store, nodes: serving.store, isins: isin.store, policy: http.policy,
                     lease: engineConfig.lease,
-                    wake: { serving.engine.poke() }, logger: logger)
-                let atRest = AtRest(keys: try await dataKeys(keeper, store: serving.store, logger: logger))
+                    wake: { serving.engine.poke() }, audit: audit, logger: logger)
                 let vault = VaultRoutes(
                     store: serving.store, serverSecret: try await VaultRoutes.serverSecret(from: serving.store, atRest: atRest), isinBuckets: api.isinBuckets,
-                    trustedProxies: proxies, logger: logger)
+                    trustedProxies: proxies, audit: audit, logger: logger)
                 let web = try WebServer.make(
-                    host: http.host, port: http.port, tls: tls, operations: OperationsRoutes(readiness: readiness, metrics: metrics),
+                    host: http.host, port: http.port, tls: tls, trustedProxies: proxies, operations: OperationsRoutes(readiness: readiness, metrics: metrics),
                     api: api, ui: try UIRoutes(api: api), more: [vault], logger: logger)
-                var services: [any Service] = [BackgroundService(name: "isin-deadline") { await deadline.run() }, web]
+                var services: [any Service] = [BackgroundService(name: "isin-deadline") { await deadline.run() }, checkpoints, web]
                 if let tls { services.append(await TLSReloadOnHangup(tls, logger: logger)) }
                 return services
             },

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import TickerAudit
 import TickerCore
 import TickerEngine
 import TickerISIN
@@ -38,6 +39,13 @@ struct Runtime {
     }
 
     var dagFolder: URL { URL(fileURLWithPath: settings.dagsDir, isDirectory: true) }
+
+    /// An audit line for what this command did, as the Unix user who ran it. A command that
+    /// cannot write it fails, so an unaudited change is never reported as done quietly.
+    func audit(_ action: String, target: String, outcome: AuditOutcome = .ok) async throws {
+        try await AuditLog(store: store, logger: logger).append(
+            [AuditEvent(actor: AuditActor.commandLine, action: action, target: target, outcome: outcome, source: "local")])
+    }
 
     /// Brings the store up to date with the DAG files, so commands see what the files say even
     /// when no server runs. Problems are printed once; they never stop a read-only command.
