@@ -235,7 +235,7 @@ let package = Package(
         .testTarget(
             name: "TickerStoreTests",
             dependencies: [
-                "TickerCore", "TickerStore", "TickerKeys", "TickerAudit", .product(name: "PostgresNIO", package: "postgres-nio"),
+                "TickerCore", "TickerStore", "TickerKeys", "TickerAudit", "TickerVault", .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log"),
             ]),
         .testTarget(

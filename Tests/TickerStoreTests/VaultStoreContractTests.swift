@@ -1,6 +1,8 @@
 import Foundation
 import Testing
+import TickerKeys
 import TickerStore
+import TickerVault
 
 private func account(_ n: Int, email: String? = nil) -> VaultAccountRecord {
     VaultAccountRecord(
@@ -20,11 +22,35 @@ private func manifest(_ counter: Int64) -> VaultManifestRecord {
     VaultManifestRecord(counter: counter, body: Array("{\"counter\":\(counter)}".utf8))
 }
 
+/// The stores themselves, and the SQLite one behind the sealing layer, which must keep the same
+/// contract while every blob it stores is sealed.
+enum VaultStoreKind: String, CustomStringConvertible, Sendable {
+    case sqlite, postgres, sealedSQLite
+
+    static var available: [VaultStoreKind] { StoreKind.available.map { $0 == .sqlite ? .sqlite : .postgres } + [.sealedSQLite] }
+    var description: String { rawValue }
+}
+
+func withVaultStore<T: Sendable>(_ kind: VaultStoreKind, _ body: (any VaultStore) async throws -> T) async throws -> T {
+    switch kind {
+    case .sqlite: return try await withStore(.sqlite) { try await body($0) }
+    case .postgres: return try await withStore(.postgres) { try await body($0) }
+    case .sealedSQLite:
+        return try await withSQLiteStore { store in
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("ticker-sealed-\(UUID().uuidString)")
+            defer { try? FileManager.default.removeItem(at: folder) }
+            let keys = DataKeys(keeper: FileKeyWrapper(folder: folder), store: store)
+            try await keys.initialise()
+            return try await body(SealedVaultStore(store, atRest: AtRest(keys: keys)))
+        }
+    }
+}
+
 @Suite("Vault store contract")
 struct VaultStoreContractTests {
-    @Test("accounts are unique by e-mail, user id and vault id, and read back whole", arguments: StoreKind.available)
-    func accounts(_ kind: StoreKind) async throws {
-        try await withStore(kind) { store in
+    @Test("accounts are unique by e-mail, user id and vault id, and read back whole", arguments: VaultStoreKind.available)
+    func accounts(_ kind: VaultStoreKind) async throws {
+        try await withVaultStore(kind) { store in
             let alice = account(1)
             try await store.createAccount(alice)
             #expect(try await store.account(email: alice.email) == alice)
@@ -38,9 +64,9 @@ struct VaultStoreContractTests {
         }
     }
 
-    @Test("sessions are found by token hash until they expire or are revoked", arguments: StoreKind.available)
-    func sessions(_ kind: StoreKind) async throws {
-        try await withStore(kind) { store in
+    @Test("sessions are found by token hash until they expire or are revoked", arguments: VaultStoreKind.available)
+    func sessions(_ kind: VaultStoreKind) async throws {
+        try await withVaultStore(kind) { store in
             let alice = account(1)
             try await store.createAccount(alice)
             let first = VaultSessionRecord(tokenHash: Array(repeating: 1, count: 32), userID: alice.userID, kind: .session, createdAt: minutes(0), expiresAt: minutes(60))
@@ -62,9 +88,9 @@ struct VaultStoreContractTests {
         }
     }
 
-    @Test("commits move items and the manifest together; stale versions and counters change nothing", arguments: StoreKind.available)
-    func commits(_ kind: StoreKind) async throws {
-        try await withStore(kind) { store in
+    @Test("commits move items and the manifest together; stale versions and counters change nothing", arguments: VaultStoreKind.available)
+    func commits(_ kind: VaultStoreKind) async throws {
+        try await withVaultStore(kind) { store in
             let alice = account(1)
             try await store.createAccount(alice)
             let vault = alice.vaultID
@@ -112,9 +138,9 @@ struct VaultStoreContractTests {
 
 @Suite("Vault store contract: shares")
 struct VaultShareStoreContractTests {
-    @Test("shares reach their recipient until the sender revokes them", arguments: StoreKind.available)
-    func shares(_ kind: StoreKind) async throws {
-        try await withStore(kind) { store in
+    @Test("shares reach their recipient until the sender revokes them", arguments: VaultStoreKind.available)
+    func shares(_ kind: VaultStoreKind) async throws {
+        try await withVaultStore(kind) { store in
             let alice = account(1), bob = account(2)
             try await store.createAccount(alice)
             try await store.createAccount(bob)
@@ -146,9 +172,9 @@ struct VaultKeyStoreContractTests {
             keepingSession: keeping)
     }
 
-    @Test("a rotation re-wraps every live item key and moves the manifest on, or changes nothing", arguments: StoreKind.available)
-    func rotation(_ kind: StoreKind) async throws {
-        try await withStore(kind) { store in
+    @Test("a rotation re-wraps every live item key and moves the manifest on, or changes nothing", arguments: VaultStoreKind.available)
+    func rotation(_ kind: VaultStoreKind) async throws {
+        try await withVaultStore(kind) { store in
             let alice = account(1)
             try await store.createAccount(alice)
             let a = "a0000000-0000-4000-8000-000000000000", b = "b0000000-0000-4000-8000-000000000000"
@@ -192,9 +218,9 @@ struct VaultKeyStoreContractTests {
         }
     }
 
-    @Test("the first stored server secret wins and stays", arguments: StoreKind.available)
-    func serverSecret(_ kind: StoreKind) async throws {
-        try await withStore(kind) { store in
+    @Test("the first stored server secret wins and stays", arguments: VaultStoreKind.available)
+    func serverSecret(_ kind: VaultStoreKind) async throws {
+        try await withVaultStore(kind) { store in
             let first = try await store.serverSecret(named: "prelogin", proposed: [1, 2, 3], now: minutes(0))
             let again = try await store.serverSecret(named: "prelogin", proposed: [4, 5, 6], now: minutes(1))
             let other = try await store.serverSecret(named: "other", proposed: [7], now: minutes(1))

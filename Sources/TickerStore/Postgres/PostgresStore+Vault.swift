@@ -29,6 +29,12 @@ extension PostgresStore: VaultStore {
         try await read { tx in try await tx.rows("SELECT \(unescaped: Self.vaultAccountColumns) FROM vault_accounts WHERE user_id = \(userID)").first.map(Self.vaultAccount) }
     }
 
+    public func account(vaultID: String) async throws -> VaultAccountRecord? {
+        try await read { tx in
+            try await tx.rows("SELECT \(unescaped: Self.vaultAccountColumns) FROM vault_accounts WHERE vault_id = \(vaultID)").first.map(Self.vaultAccount)
+        }
+    }
+
     public func sessionAccount(tokenHash: [UInt8], kind: VaultSessionRecord.Kind, now: Date) async throws -> VaultAccountRecord? {
         try await read { tx in
             try await tx.rows(

@@ -32,6 +32,10 @@ extension SQLiteStore: VaultStore {
         try await pool.read { db in try db.cachedRow("SELECT * FROM vault_accounts WHERE user_id = ?", [userID]).map(Self.vaultAccount) }
     }
 
+    public func account(vaultID: String) async throws -> VaultAccountRecord? {
+        try await pool.read { db in try db.cachedRow("SELECT * FROM vault_accounts WHERE vault_id = ?", [vaultID]).map(Self.vaultAccount) }
+    }
+
     public func sessionAccount(tokenHash: [UInt8], kind: VaultSessionRecord.Kind, now: Date) async throws -> VaultAccountRecord? {
         try await pool.read { db in
             try db.cachedRow(

@@ -12,6 +12,8 @@ public protocol VaultStore: Sendable {
     func createAccount(_ account: VaultAccountRecord) async throws
     func account(email: String) async throws -> VaultAccountRecord?
     func account(userID: String) async throws -> VaultAccountRecord?
+    /// The account whose vault is `vaultID`.
+    func account(vaultID: String) async throws -> VaultAccountRecord?
 
     func createSession(_ session: VaultSessionRecord) async throws
     /// The session whose token hashes to `tokenHash`, if it is neither revoked nor expired at `now`.

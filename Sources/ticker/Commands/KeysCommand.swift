@@ -87,11 +87,12 @@ struct KeysCommand: AsyncParsableCommand {
             let runtime = try await Runtime.open(global, syncDags: false)
             let keys = DataKeys(keeper: try KeeperSettings.keeper(runtime.settings), store: runtime.store)
             let from = try await runtime.store.currentKEKVersion()
-            try await runtime.audit("keys.rotate.start", target: "kek:v\(from.map(String.init) ?? "none")")
+            let count = try await runtime.store.dataKeyCounts().values.reduce(0, +)
+            try await runtime.audit("keys.rotate.start", target: "kek:v\(from.map(String.init) ?? "none") (\(count) data keys)")
             let report = try await KEKRotation(keys: keys, batchSize: batchSize).run { count in
                 FileHandle.standardError.write(Data("re-wrapped \(count) data keys\n".utf8))
             }
-            try await runtime.audit("keys.rotate", target: "kek:v\(report.to)")
+            try await runtime.audit("keys.rotate", target: "kek:v\(report.to) (re-wrapped \(report.rewrapped) data keys\(report.resumed ? ", resumed" : ""))")
             for version in report.destroyed { try await runtime.audit("keys.kek.destroy", target: "kek:v\(version)") }
             if json { return try printJSON(report) }
             print(

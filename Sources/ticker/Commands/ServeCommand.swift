@@ -120,7 +120,8 @@ struct ServeCommand: AsyncParsableCommand {
                     lease: engineConfig.lease,
                     wake: { serving.engine.poke() }, audit: audit, logger: logger)
                 let vault = VaultRoutes(
-                    store: serving.store, serverSecret: try await VaultRoutes.serverSecret(from: serving.store, atRest: atRest), isinBuckets: api.isinBuckets,
+                    store: SealedVaultStore(serving.store, atRest: atRest), serverSecret: try await VaultRoutes.serverSecret(from: serving.store, atRest: atRest),
+                    isinBuckets: api.isinBuckets,
                     trustedProxies: proxies, audit: audit, logger: logger)
                 let web = try WebServer.make(
                     host: http.host, port: http.port, tls: tls, trustedProxies: proxies, operations: OperationsRoutes(readiness: readiness, metrics: metrics),

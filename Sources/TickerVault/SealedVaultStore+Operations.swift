@@ -1,0 +1,94 @@
+import Foundation
+import TickerStore
+
+extension SealedVaultStore {
+    public func vault(_ vaultID: String) async throws -> VaultContents {
+        var contents = try await inner.vault(vaultID)
+        guard contents.manifest != nil || !contents.items.isEmpty else { return contents }
+        let owner = try await owner(of: vaultID)
+        if var manifest = contents.manifest {
+            manifest.body = try await open(manifest.body, Self.manifestRow(owner: owner, vault: vaultID, counter: manifest.counter))
+            contents.manifest = manifest
+        }
+        var items: [VaultItemRecord] = []
+        items.reserveCapacity(contents.items.count)
+        for item in contents.items { items.append(try await openItem(item, owner: owner, vault: vaultID)) }
+        contents.items = items
+        return contents
+    }
+
+    public func item(vaultID: String, itemID: String) async throws -> VaultItemRecord? {
+        guard let item = try await inner.item(vaultID: vaultID, itemID: itemID) else { return nil }
+        return try await openItem(item, owner: try await owner(of: vaultID), vault: vaultID)
+    }
+
+    public func commit(_ change: VaultChange, now: Date) async throws -> [String: Int64] {
+        let owner = try await owner(of: change.vaultID)
+        var sealed = change
+        sealed.puts = []
+        for put in change.puts { sealed.puts.append(try await sealItem(put, owner: owner, vault: change.vaultID)) }
+        sealed.manifest.body = try await seal(
+            change.manifest.body, Self.manifestRow(owner: owner, vault: change.vaultID, counter: change.manifest.counter))
+        return try await inner.commit(sealed, now: now)
+    }
+
+    /// Item keys are replaced in place, at the version each item has now: a write that changes a
+    /// version also moves the manifest's counter, which makes the store refuse this rotation.
+    public func rotateUserKey(_ rotation: VaultKeyRotation, now: Date) async throws {
+        var sealed = rotation
+        sealed.vaults = []
+        for vault in rotation.vaults {
+            let versions = Dictionary(uniqueKeysWithValues: try await inner.vault(vault.vaultID).items.map { ($0.itemID, $0.version) })
+            var rewritten = vault
+            for (itemID, key) in vault.itemKeys {
+                let row = Row(owner: rotation.userID, vault: vault.vaultID, id: itemID, version: versions[itemID] ?? 0, column: "vault_items.item_key")
+                rewritten.itemKeys[itemID] = try await seal(key, row)
+            }
+            rewritten.manifest.body = try await seal(
+                vault.manifest.body, Self.manifestRow(owner: rotation.userID, vault: vault.vaultID, counter: vault.manifest.counter))
+            sealed.vaults.append(rewritten)
+        }
+        try await inner.rotateUserKey(sealed, now: now)
+    }
+
+    public func createShare(_ share: VaultShareRecord) async throws {
+        var sealed = share
+        sealed.ct = try await seal(share.ct, Self.shareRow(share))
+        try await inner.createShare(sealed)
+    }
+
+    public func incomingShares(recipientID: String) async throws -> [VaultShareRecord] {
+        var shares: [VaultShareRecord] = []
+        for var share in try await inner.incomingShares(recipientID: recipientID) {
+            share.ct = try await open(share.ct, Self.shareRow(share))
+            shares.append(share)
+        }
+        return shares
+    }
+
+    // MARK: unchanged
+
+    public func createAccount(_ account: VaultAccountRecord) async throws { try await inner.createAccount(account) }
+    public func account(email: String) async throws -> VaultAccountRecord? { try await inner.account(email: email) }
+    public func account(userID: String) async throws -> VaultAccountRecord? { try await inner.account(userID: userID) }
+    public func account(vaultID: String) async throws -> VaultAccountRecord? { try await inner.account(vaultID: vaultID) }
+    public func createSession(_ session: VaultSessionRecord) async throws { try await inner.createSession(session) }
+    public func session(tokenHash: [UInt8], now: Date) async throws -> VaultSessionRecord? { try await inner.session(tokenHash: tokenHash, now: now) }
+    public func sessionAccount(tokenHash: [UInt8], kind: VaultSessionRecord.Kind, now: Date) async throws -> VaultAccountRecord? {
+        try await inner.sessionAccount(tokenHash: tokenHash, kind: kind, now: now)
+    }
+    public func revokeSession(tokenHash: [UInt8], now: Date) async throws { try await inner.revokeSession(tokenHash: tokenHash, now: now) }
+    public func revokeSessions(userID: String, keeping: [UInt8]?, now: Date) async throws {
+        try await inner.revokeSessions(userID: userID, keeping: keeping, now: now)
+    }
+    public func replaceCredentials(_ change: VaultCredentialChange, now: Date) async throws { try await inner.replaceCredentials(change, now: now) }
+    public func revokeShare(shareID: String, senderID: String, now: Date) async throws -> Bool {
+        try await inner.revokeShare(shareID: shareID, senderID: senderID, now: now)
+    }
+    public func hasActiveShare(recipientID: String, vaultID: String, itemID: String) async throws -> Bool {
+        try await inner.hasActiveShare(recipientID: recipientID, vaultID: vaultID, itemID: itemID)
+    }
+    public func serverSecret(named name: String, proposed: [UInt8], now: Date) async throws -> [UInt8] {
+        try await inner.serverSecret(named: name, proposed: proposed, now: now)
+    }
+}
