@@ -257,6 +257,9 @@ let package = Package(
         .target(name: "TickerTestSupport", path: "Tests/TickerTestSupport"),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["TickerCore", "TickerStore", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log")]),
+            dependencies: [
+                "TickerCore", "TickerStore", "TickerKeys", .product(name: "Crypto", package: "swift-crypto"), .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
     ]
 )
