@@ -14,10 +14,18 @@ public final class DataKeys: Sendable {
     /// Open keys held at most; past it the cache starts again from empty.
     private let capacity = 50_000
 
-    public init(keeper: any KeyWrapper, store: any DataKeyStore, lifetime: Duration = .seconds(300)) {
+    /// Told of each data key this process made, with the KEK version that sealed it (for the
+    /// audit log).
+    let created: (@Sendable (_ scope: String, _ kekVersion: Int) async -> Void)?
+
+    public init(
+        keeper: any KeyWrapper, store: any DataKeyStore, lifetime: Duration = .seconds(300),
+        created: (@Sendable (_ scope: String, _ kekVersion: Int) async -> Void)? = nil
+    ) {
         self.keeper = keeper
         self.store = store
         self.lifetime = lifetime
+        self.created = created
     }
 
     /// The data key of `scope`, made (and sealed by the current KEK) if the scope has none.
@@ -43,7 +51,9 @@ public final class DataKeys: Sendable {
             do {
                 let stored = try await store.insertDataKey(
                     StoredDataKey(scope: scope, kekVersion: version, nonce: wrapped.nonce, sealed: wrapped.sealed), now: Date())
-                return stored.nonce == wrapped.nonce ? SymmetricKey(data: fresh) : try await unwrap(stored)
+                guard stored.nonce == wrapped.nonce else { return try await unwrap(stored) }
+                await created?(scope, version)
+                return SymmetricKey(data: fresh)
             } catch DataKeyStoreError.kekVersionChanged {
                 continue
             }

@@ -79,6 +79,7 @@ struct AuditTests {
         #expect(has("dag.pause", "denied", actor: "anonymous"), "the unknown token")
         #expect(has("api.token.rejected", "denied", actor: "anonymous"), "a read with the unknown token")
         #expect(has("dag.trigger", "ok", actor: "cli:"))
+        #expect(has("keys.datakey.create", "ok", actor: "system"), "the first user's data key")
         #expect(entries.allSatisfy { $0.source == "127.0.0.1" || $0.source == "local" || $0.source == "unknown" }, "\(entries.map(\.source))")
         #expect(lines.contains { $0.type == "checkpoint" } && lines.contains { $0.type == "key" })
 

@@ -110,8 +110,8 @@ struct ServeCommand: AsyncParsableCommand {
             engine: engineConfig,
             services: { serving in
                 let readiness = readiness(serving.store, isin: isin, config: engineConfig)
-                let atRest = AtRest(keys: try await dataKeys(keeper, store: serving.store, logger: logger))
                 let audit = AuditLog(store: serving.store, logger: logger)
+                let atRest = AtRest(keys: try await dataKeys(keeper, store: serving.store, audit: audit, logger: logger))
                 let checkpoints = AuditCheckpointer(
                     store: serving.store, signer: try await AuditSigner.openOrCreate(store: serving.store, atRest: atRest),
                     interval: .seconds(checkpointEvery), logger: logger)
@@ -137,8 +137,10 @@ struct ServeCommand: AsyncParsableCommand {
     /// The data keys, after checking the keeper holds the current KEK. A key file is made on
     /// first start (and warned about at every start); a token's KEK is made by `ticker keys init`,
     /// an operator's deliberate step.
-    private func dataKeys(_ keeper: any KeyWrapper, store: any DataKeyStore, logger: Logger) async throws -> DataKeys {
-        let keys = DataKeys(keeper: keeper, store: store)
+    private func dataKeys(_ keeper: any KeyWrapper, store: any DataKeyStore, audit: AuditLog, logger: Logger) async throws -> DataKeys {
+        let keys = DataKeys(keeper: keeper, store: store) { scope, version in
+            await audit.record(AuditEvent(actor: "system", action: "keys.datakey.create", target: "\(scope) (kek:v\(version))", outcome: .ok, source: "local"))
+        }
         KeeperSettings.warnIfSoft(keeper, logger: logger)
         let version = keeper.isHardwareBacked ? try await keys.check() : try await keys.initialise()
         logger.info("data keys are sealed by KEK v\(version)", metadata: ["keeper": "\(keeper.location)"])
