@@ -36,6 +36,9 @@ extension SealedVaultStore {
     /// version also moves the manifest's counter, which makes the store refuse this rotation.
     public func rotateUserKey(_ rotation: VaultKeyRotation, now: Date) async throws {
         var sealed = rotation
+        sealed.wrappedUserKey = try await seal(rotation.wrappedUserKey, Self.accountRow(rotation.userID, "wrapped_user_key"))
+        sealed.recoveryWrappedUserKey = try await seal(rotation.recoveryWrappedUserKey, Self.accountRow(rotation.userID, "recovery_wrapped_user_key"))
+        sealed.wrappedPrivate = try await seal(rotation.wrappedPrivate, Self.accountRow(rotation.userID, "wrapped_private"))
         sealed.vaults = []
         for vault in rotation.vaults {
             let versions = Dictionary(uniqueKeysWithValues: try await inner.vault(vault.vaultID).items.map { ($0.itemID, $0.version) })
@@ -68,20 +71,27 @@ extension SealedVaultStore {
 
     // MARK: unchanged
 
-    public func createAccount(_ account: VaultAccountRecord) async throws { try await inner.createAccount(account) }
-    public func account(email: String) async throws -> VaultAccountRecord? { try await inner.account(email: email) }
-    public func account(userID: String) async throws -> VaultAccountRecord? { try await inner.account(userID: userID) }
-    public func account(vaultID: String) async throws -> VaultAccountRecord? { try await inner.account(vaultID: vaultID) }
+    public func createAccount(_ account: VaultAccountRecord) async throws { try await inner.createAccount(try await sealAccount(account)) }
+    public func account(email: String) async throws -> VaultAccountRecord? { try await openAccount(try await inner.account(email: email)) }
+    public func account(userID: String) async throws -> VaultAccountRecord? { try await openAccount(try await inner.account(userID: userID)) }
+    public func account(vaultID: String) async throws -> VaultAccountRecord? { try await openAccount(try await inner.account(vaultID: vaultID)) }
     public func createSession(_ session: VaultSessionRecord) async throws { try await inner.createSession(session) }
     public func session(tokenHash: [UInt8], now: Date) async throws -> VaultSessionRecord? { try await inner.session(tokenHash: tokenHash, now: now) }
     public func sessionAccount(tokenHash: [UInt8], kind: VaultSessionRecord.Kind, now: Date) async throws -> VaultAccountRecord? {
-        try await inner.sessionAccount(tokenHash: tokenHash, kind: kind, now: now)
+        try await openAccount(try await inner.sessionAccount(tokenHash: tokenHash, kind: kind, now: now))
     }
     public func revokeSession(tokenHash: [UInt8], now: Date) async throws { try await inner.revokeSession(tokenHash: tokenHash, now: now) }
     public func revokeSessions(userID: String, keeping: [UInt8]?, now: Date) async throws {
         try await inner.revokeSessions(userID: userID, keeping: keeping, now: now)
     }
-    public func replaceCredentials(_ change: VaultCredentialChange, now: Date) async throws { try await inner.replaceCredentials(change, now: now) }
+    public func replaceCredentials(_ change: VaultCredentialChange, now: Date) async throws {
+        var sealed = change
+        sealed.wrappedUserKey = try await seal(change.wrappedUserKey, Self.accountRow(change.userID, "wrapped_user_key"))
+        if let recovery = change.recovery {
+            sealed.recovery = (try await seal(recovery.wrappedUserKey, Self.accountRow(change.userID, "recovery_wrapped_user_key")), recovery.verifier)
+        }
+        try await inner.replaceCredentials(sealed, now: now)
+    }
     public func revokeShare(shareID: String, senderID: String, now: Date) async throws -> Bool {
         try await inner.revokeShare(shareID: shareID, senderID: senderID, now: now)
     }

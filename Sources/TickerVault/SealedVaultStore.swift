@@ -6,12 +6,12 @@ import TickerVaultFormat
 
 /// A `VaultStore` that seals what clients encrypted once more before it reaches the database,
 /// with the owner's data key (vault protocol, section 8): item contents and item keys, manifests,
-/// and shares' ciphertexts. Each seal's AAD names owner, vault, row id, row version and
+/// shares' ciphertexts, and accounts' wrapped keys. Each seal's AAD names owner, vault, row id, row version and
 /// `table.column`, so a sealed blob moved to another row, owner or version no longer opens.
 ///
 /// A stolen database or backup then yields nothing without the KEK in the HSM, even if the
-/// client-side encryption were someday weakened. Accounts, sessions and the server's own secret
-/// pass through unchanged (the latter is sealed by `AtRest.serverSecret`).
+/// client-side encryption were someday weakened. Verifiers (hashes), sessions and the server's
+/// own secret pass through unchanged (the latter is sealed by `AtRest.serverSecret`).
 ///
 /// Stored blobs are framed by one byte, `0x10`, ahead of the envelope: neither a client envelope
 /// (`0x01`) nor a manifest (JSON, `{`) starts with it, so rows written before sealing existed
@@ -83,6 +83,28 @@ public final class SealedVaultStore: VaultStore {
 
     static func manifestRow(owner: String, vault: String, counter: Int64) -> Row {
         Row(owner: owner, vault: vault, id: "manifest", version: counter, column: "vault_manifests.body")
+    }
+
+    /// An account's wrapped keys. Their version is fixed: a password change replaces the wrapped
+    /// User Key without a new epoch, and sealing under an epoch read beforehand could race a rotation.
+    static func accountRow(_ userID: String, _ column: String) -> Row {
+        Row(owner: userID, vault: "", id: userID, version: 1, column: "vault_accounts.\(column)")
+    }
+
+    func sealAccount(_ account: VaultAccountRecord) async throws -> VaultAccountRecord {
+        var account = account
+        account.wrappedUserKey = try await seal(account.wrappedUserKey, Self.accountRow(account.userID, "wrapped_user_key"))
+        account.recoveryWrappedUserKey = try await seal(account.recoveryWrappedUserKey, Self.accountRow(account.userID, "recovery_wrapped_user_key"))
+        account.identity.wrappedPrivate = try await seal(account.identity.wrappedPrivate, Self.accountRow(account.userID, "wrapped_private"))
+        return account
+    }
+
+    func openAccount(_ account: VaultAccountRecord?) async throws -> VaultAccountRecord? {
+        guard var account else { return nil }
+        account.wrappedUserKey = try await open(account.wrappedUserKey, Self.accountRow(account.userID, "wrapped_user_key"))
+        account.recoveryWrappedUserKey = try await open(account.recoveryWrappedUserKey, Self.accountRow(account.userID, "recovery_wrapped_user_key"))
+        account.identity.wrappedPrivate = try await open(account.identity.wrappedPrivate, Self.accountRow(account.userID, "wrapped_private"))
+        return account
     }
 
     static func shareRow(_ share: VaultShareRecord) -> Row {

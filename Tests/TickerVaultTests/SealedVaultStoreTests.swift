@@ -13,7 +13,7 @@ struct SealedVaultStoreTests {
         kdfMAC: [1], authVerifier: Array(repeating: 9, count: 32), wrappedUserKey: Array(repeating: 4, count: 66), userKeyEpoch: 1,
         recoveryWrappedUserKey: Array(repeating: 5, count: 66), recoveryVerifier: Array(repeating: 6, count: 32),
         identity: VaultIdentityRecord(epoch: 1, signPK: Array(repeating: 7, count: 32), encPK: Array(repeating: 8, count: 32), selfSig: [0], wrappedPrivate: [2]),
-        createdAt: Date())
+        createdAt: Date(timeIntervalSince1970: 1_800_000_000))
     let a = "a0000000-0000-4000-8000-000000000000"
     let b = "b0000000-0000-4000-8000-000000000000"
 
@@ -53,6 +53,9 @@ struct SealedVaultStoreTests {
             #expect(try await sealed.item(vaultID: alice.vaultID, itemID: a)?.content == content)
             #expect(try await sealed.vault(alice.vaultID).manifest?.body == Array("{\"n\":1}".utf8))
             #expect(try await raw.dataKey(scope: "user:\(alice.userID)") != nil, "one data key per user")
+            let account = try #require(try await raw.account(userID: alice.userID))
+            #expect(account.wrappedUserKey.first == 0x10 && account.recoveryWrappedUserKey.first == 0x10 && account.identity.wrappedPrivate.first == 0x10)
+            #expect(try await sealed.account(email: alice.email) == alice)
         }
     }
 
