@@ -98,9 +98,10 @@ struct TLSTests {
         #expect(bad.isEmpty, "testssl: \(bad)")
     }
 
-    @Test("SIGHUP serves a renewed certificate to new connections, keeps open ones, and survives a bad pair")
+    @Test("SIGHUP or changed files serve a renewed certificate to new connections, keep open ones, and survive a bad pair")
     func reloadOnHangup() async throws {
         let harness = try TickerHarness()
+        harness.settings["TICKER_TLS_RELOAD_SECONDS"] = "1"
         let port = try await tlsServer(harness)
         let pid = try #require(harness.server?.processIdentifier)
         let before = try await servedFingerprint(harness, port: port)
@@ -126,6 +127,15 @@ struct TLSTests {
         kill(pid, SIGHUP)
         try await harness.waitUntil("the server refuses the bad pair") { harness.serverOutput.contains("tls certificate not reloaded") }
         #expect(try await servedFingerprint(harness, port: port) == after)
+
+        // Renewed files with no signal (a Kubernetes secret updated in place): picked up by the poll.
+        let reloads = harness.serverOutput.components(separatedBy: "tls certificate reloaded").count
+        #expect(try harness.cli("dev-cert", "--out", "tls", "--force").status == 0)
+        try await harness.waitUntil("the server notices the new files") {
+            harness.serverOutput.components(separatedBy: "tls certificate reloaded").count > reloads
+        }
+        #expect(harness.serverOutput.contains("tls certificate reloaded (the files changed)"))
+        #expect(try await servedFingerprint(harness, port: port) != after)
         #expect(try await harness.stopServer() == 0)
     }
 

@@ -101,6 +101,8 @@ struct ServeCommand: AsyncParsableCommand {
             policy: AccessPolicy(publicISINs: settings.reader.bool(forKey: "api.public_isins", default: false)))
         let engineConfig = config
         let tls = try TLSSettings.identity(certificate: tlsCert, key: tlsKey, settings: settings, logger: logger)
+        let tlsPoll = settings.reader.int(forKey: "tls.reload.seconds", default: 30)
+        guard tlsPoll >= 1 else { throw ValidationError("tls.reload.seconds must be at least 1, not \(tlsPoll)") }
         let checkpointEvery = settings.reader.int(forKey: "audit.checkpoint.seconds", default: 60)
         guard checkpointEvery >= 1 else { throw ValidationError("audit.checkpoint.seconds must be at least 1, not \(checkpointEvery)") }
         // Loaded now, so a wrong module path, token or PIN stops the start with its reason.
@@ -127,7 +129,7 @@ struct ServeCommand: AsyncParsableCommand {
                     host: http.host, port: http.port, tls: tls, trustedProxies: proxies, operations: OperationsRoutes(readiness: readiness, metrics: metrics),
                     api: api, ui: try UIRoutes(api: api), more: [vault], logger: logger)
                 var services: [any Service] = [BackgroundService(name: "isin-deadline") { await deadline.run() }, checkpoints, web]
-                if let tls { services.append(await TLSReloadOnHangup(tls, logger: logger)) }
+                if let tls { services.append(await TLSReloader(tls, pollInterval: .seconds(tlsPoll), logger: logger)) }
                 return services
             },
             logger: logger)

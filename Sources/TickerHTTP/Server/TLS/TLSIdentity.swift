@@ -15,6 +15,8 @@ public struct TLSIdentity: Sendable {
     public let subject: String
     public let notValidAfter: Date
     public let fingerprint: String
+    /// SHA-256 of both files' text as loaded: how a reload tells whether they changed.
+    let sourceDigest: [UInt8]
     let context: NIOSSLContext
 
     public init(certificateFile: String, keyFile: String, now: Date = Date()) throws(TLSIdentityError) {
@@ -49,11 +51,22 @@ public struct TLSIdentity: Sendable {
         } catch {
             throw TLSIdentityError(file: certificateFile, "cannot be served with \(keyFile): \(error)")
         }
+        sourceDigest = Self.digest(chainPEM, keyPEM)
         subject = leaf.subject.description
         notValidAfter = leaf.notValidAfter
         var der = DER.Serializer()
         try? der.serialize(leaf)
         fingerprint = SHA256.hash(data: der.serializedBytes).map { String(format: "%02x", $0) }.joined()
+    }
+
+    static func digest(_ chainPEM: String, _ keyPEM: String) -> [UInt8] {
+        Array(SHA256.hash(data: Array((chainPEM + "\u{0}" + keyPEM).utf8)))
+    }
+
+    /// The digest of the files as they are now, or nil when either cannot be read.
+    func currentSourceDigest() -> [UInt8]? {
+        guard let chain = try? Self.read(certificateFile), let key = try? Self.read(keyFile) else { return nil }
+        return Self.digest(chain, key)
     }
 
     private static func read(_ path: String) throws(TLSIdentityError) -> String {
