@@ -25,6 +25,26 @@ struct PostgresStoreTests {
         }
     }
 
+    /// postgres-nio 1.33 drops a statement written after the server closed the connection and
+    /// never answers it; the store must fail the transaction instead, and keep working.
+    @Test("a transaction idle past idle_in_transaction_session_timeout fails at once, and the store goes on", .timeLimit(.minutes(1)))
+    func idleTransactionEnded() async throws {
+        try await withPostgresStore(idleInTransactionTimeout: .seconds(1)) { store in
+            let started = ContinuousClock.now
+            await #expect(throws: PostgresStoreError.self) {
+                try await store.write { tx in
+                    _ = try await tx.value("SELECT 1", as: Int.self)
+                    try await Task.sleep(for: .seconds(3))
+                    return try await tx.value("SELECT 2", as: Int.self)
+                }
+            }
+            #expect(ContinuousClock.now - started < .seconds(20))
+            let after = try await store.read { tx in try await tx.value("SELECT 3", as: Int.self) }
+            #expect(after == 3)
+            #expect(try await store.isReady())
+        }
+    }
+
     @Test("database URLs are read strictly; the password never shows")
     func urls() throws {
         let url = try PostgresURL("postgres://ticker:s3cret@db.internal:6543/jobs")

@@ -76,12 +76,13 @@ public final class PostgresStore: SchedulerStore, Service {
         while true {
             attempt += 1
             do {
-                let (result, ended) = try await client.withTransaction(logger: logger) { connection in
-                    let tx = PostgresTransaction(connection: connection, logger: logger)
-                    let result = try await body(tx)
-                    // Delivered at commit, and only then: listeners never chase work that was rolled back.
-                    if tx.readiedWork { try await tx.execute("SELECT pg_notify(\(Self.workChannel), '')") }
-                    return (result, tx.endedRuns)
+                let (result, ended) = try await client.withConnection(isolation: #isolation) { connection in
+                    try await Self.transaction(on: connection, logger: logger) { tx in
+                        let result = try await body(tx)
+                        // Delivered at commit, and only then: listeners never chase work that was rolled back.
+                        if tx.readiedWork { try await tx.execute("SELECT pg_notify(\(Self.workChannel), '')") }
+                        return (result, tx.endedRuns)
+                    }
                 }
                 ended.forEach(RunMetrics.runEnded)
                 return result
@@ -96,14 +97,43 @@ public final class PostgresStore: SchedulerStore, Service {
     /// Runs `body` on one connection in a read-only transaction (one consistent snapshot).
     func read<T: Sendable>(_ body: (PostgresTransaction) async throws -> T) async throws -> T {
         do {
-            return try await client.withTransaction(logger: logger) { connection in
-                let tx = PostgresTransaction(connection: connection, logger: logger)
-                try await tx.execute("SET TRANSACTION READ ONLY")
-                return try await body(tx)
+            return try await client.withConnection(isolation: #isolation) { connection in
+                try await Self.transaction(on: connection, readOnly: true, logger: logger) { tx in try await body(tx) }
             }
         } catch {
             let failure = PostgresStoreError(error)
             throw failure.storeError ?? failure
+        }
+    }
+
+    /// BEGIN, `body`, COMMIT; ROLLBACK when `body` or the commit fails.
+    ///
+    /// Not postgres-nio's `withTransaction`: in 1.33 a statement written to a connection the
+    /// server has closed (a session ended by `idle_in_transaction_session_timeout`, a restarted
+    /// server) is dropped without failing, and its caller waits for ever; that includes the
+    /// library's own ROLLBACK. Here each statement first checks the connection (see
+    /// `PostgresTransaction.rows`), and a closed connection is not asked to roll back: the server
+    /// already did. A connection whose ROLLBACK fails is closed, so the pool never lends it again
+    /// in an aborted transaction.
+    static func transaction<T>(
+        on connection: PostgresConnection, readOnly: Bool = false, logger: Logger, isolation: isolated (any Actor)? = #isolation,
+        _ body: (PostgresTransaction) async throws -> sending T
+    ) async throws -> sending T {
+        let tx = PostgresTransaction(connection: connection, logger: logger)
+        try await tx.execute(readOnly ? "BEGIN READ ONLY" : "BEGIN")
+        do {
+            let result = try await body(tx)
+            try await tx.execute("COMMIT")
+            return result
+        } catch {
+            if !connection.isClosed {
+                do {
+                    try await tx.execute("ROLLBACK")
+                } catch {
+                    try? await connection.close()
+                }
+            }
+            throw error
         }
     }
 
@@ -153,11 +183,15 @@ final class PostgresTransaction {
     /// Runs a statement. Its rows, if any, are read, because errors raised while producing them
     /// are only reported to a reader.
     func execute(_ query: PostgresQuery) async throws {
+        guard !connection.isClosed else { throw PostgresStoreError.connectionClosed }
         for try await _ in try await connection.query(query, logger: logger) {}
     }
 
+    /// Fails at once on a connection that is closed, rather than writing a statement that
+    /// postgres-nio 1.33 would drop without ever answering (see `PostgresStore.transaction`).
     func rows(_ query: PostgresQuery) async throws -> [PostgresRow] {
-        try await connection.query(query, logger: logger).collect()
+        guard !connection.isClosed else { throw PostgresStoreError.connectionClosed }
+        return try await connection.query(query, logger: logger).collect()
     }
 
     /// The single value of the first row, or nil without rows.
@@ -206,6 +240,11 @@ public struct PostgresStoreError: Error, CustomStringConvertible {
         self.sqlState = sqlState
         self.message = message
     }
+
+    /// The connection was closed under the transaction, most often by the server's
+    /// `idle_in_transaction_session_timeout` after the process stalled; the server rolled back.
+    static let connectionClosed = PostgresStoreError(
+        sqlState: "57P05", message: "the connection was closed during the transaction (idle too long in it?); nothing was committed")
 
     /// Deadlock or serialization failure: the transaction may simply run again.
     var isRetryable: Bool { sqlState == "40P01" || sqlState == "40001" }
