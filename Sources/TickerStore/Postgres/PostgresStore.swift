@@ -96,13 +96,17 @@ public final class PostgresStore: SchedulerStore, Service {
 
     /// Runs `body` on one connection in a read-only transaction (one consistent snapshot).
     func read<T: Sendable>(_ body: (PostgresTransaction) async throws -> T) async throws -> T {
-        do {
-            return try await client.withConnection(isolation: #isolation) { connection in
-                try await Self.transaction(on: connection, readOnly: true, logger: logger) { tx in try await body(tx) }
+        var attempt = 0
+        while true {
+            attempt += 1
+            do {
+                return try await client.withConnection(isolation: #isolation) { connection in
+                    try await Self.transaction(on: connection, readOnly: true, logger: logger) { tx in try await body(tx) }
+                }
+            } catch {
+                let failure = PostgresStoreError(error)
+                guard failure.sqlState == PostgresStoreError.staleConnection.sqlState, attempt < 4 else { throw failure.storeError ?? failure }
             }
-        } catch {
-            let failure = PostgresStoreError(error)
-            throw failure.storeError ?? failure
         }
     }
 
@@ -119,6 +123,9 @@ public final class PostgresStore: SchedulerStore, Service {
         on connection: PostgresConnection, readOnly: Bool = false, logger: Logger, isolation: isolated (any Actor)? = #isolation,
         _ body: (PostgresTransaction) async throws -> sending T
     ) async throws -> sending T {
+        // The pool may lend a connection whose close it has not heard of yet: nothing ran on it,
+        // so the caller may simply take another.
+        guard !connection.isClosed else { throw PostgresStoreError.staleConnection }
         let tx = PostgresTransaction(connection: connection, logger: logger)
         try await tx.execute(readOnly ? "BEGIN READ ONLY" : "BEGIN")
         do {
@@ -246,8 +253,12 @@ public struct PostgresStoreError: Error, CustomStringConvertible {
     static let connectionClosed = PostgresStoreError(
         sqlState: "57P05", message: "the connection was closed during the transaction (idle too long in it?); nothing was committed")
 
-    /// Deadlock or serialization failure: the transaction may simply run again.
-    var isRetryable: Bool { sqlState == "40P01" || sqlState == "40001" }
+    /// A closed connection lent by the pool before the transaction began (nothing ran).
+    static let staleConnection = PostgresStoreError(sqlState: "08003", message: "the pool lent a closed connection")
+
+    /// Deadlock, serialization failure, or a closed connection before BEGIN: the transaction may
+    /// simply run again.
+    var isRetryable: Bool { sqlState == "40P01" || sqlState == "40001" || sqlState == "08003" }
 
     public var description: String {
         sqlState.map { "PostgreSQL: \(message) (SQLSTATE \($0))" } ?? "PostgreSQL: \(message)"
