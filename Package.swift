@@ -197,7 +197,7 @@ let package = Package(
         .testTarget(
             name: "TickerVaultHTTPTests",
             dependencies: [
-                "TickerVaultHTTP", "TickerVaultClient", "TickerHTTP", "TickerStore",
+                "TickerVaultHTTP", "TickerVaultClient", "TickerHTTP", "TickerStore", "TickerTestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -258,7 +258,8 @@ let package = Package(
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
-                "TickerCore", "TickerStore", "TickerKeys", .product(name: "Crypto", package: "swift-crypto"), .product(name: "GRDB", package: "GRDB.swift"),
+                "TickerCore", "TickerStore", "TickerKeys", "TickerTestSupport", .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
     ]

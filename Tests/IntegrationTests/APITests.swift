@@ -50,8 +50,8 @@ struct APITests {
         return (harness, Client(base: try await harness.httpAddress()))
     }
 
-    func token(_ harness: TickerHarness, role: String) throws -> String {
-        let output = try harness.cli("admin", "create-token", "--role", role, "--name", "test-\(role)")
+    func token(_ harness: TickerHarness, role: String) async throws -> String {
+        let output = try await harness.cli("admin", "create-token", "--role", role, "--name", "test-\(role)")
         #expect(output.status == 0, "\(output.stderr)")
         return output.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
     }
@@ -66,13 +66,13 @@ struct APITests {
         #expect(anonymous.json["type"] as? String == "urn:ticker:problem:unauthorized")
         #expect(try await api.send("GET", "/dags", token: "tkr_" + String(repeating: "A", count: 43)).status == 401)
 
-        let viewer = try token(harness, role: "viewer")
+        let viewer = try await token(harness, role: "viewer")
         #expect(try await api.send("GET", "/dags", token: viewer).status == 200)
         let forbidden = try await api.send("POST", "/dags/greet/runs", token: viewer)
         #expect(forbidden.status == 403)
         #expect((forbidden.json["detail"] as? String)?.contains("operator") == true, "\(forbidden.text)")
 
-        let admin = try token(harness, role: "admin")
+        let admin = try await token(harness, role: "admin")
         let listed = try await api.send("GET", "/tokens", token: admin)
         let viewerID = ((listed.json["tokens"] as? [[String: Any]])?.first { $0["name"] as? String == "test-viewer" })?["id"] as? Int
         #expect(listed.text.contains("tkr_") == false, "secrets never leave the server")
@@ -85,7 +85,7 @@ struct APITests {
     @Test("trigger with conf, follow the run to success, read its attempt's log")
     func triggerFollowAndLog() async throws {
         let (harness, api) = try await start()
-        let operatorToken = try token(harness, role: "operator")
+        let operatorToken = try await token(harness, role: "operator")
         let created = try await api.send("POST", "/dags/greet/runs", token: operatorToken, body: #"{"conf":{"who":"api"}}"#)
         #expect(created.status == 201, "\(created.text)")
         let runID = created.json["id"] as? Int ?? 0
@@ -117,7 +117,7 @@ struct APITests {
     @Test("bad input: field named, body limit, unknown DAG, wrong method, wrong media type")
     func badInput() async throws {
         let (harness, api) = try await start()
-        let admin = try token(harness, role: "admin")
+        let admin = try await token(harness, role: "admin")
         let missing = try await api.send("POST", "/dags/greet/backfill", token: admin, body: #"{"from":"2026-01-01T00:00:00Z"}"#)
         #expect(missing.status == 400)
         #expect((missing.json["errors"] as? [[String: Any]])?.first?["field"] as? String == "to", "\(missing.text)")
@@ -147,7 +147,7 @@ struct APITests {
         harness.settings["TICKER_API_PUBLIC_ISINS"] = "true"
         let list = harness.root.appendingPathComponent("list.csv")
         try "ISIN,Name,CFI,Currency,Issuer LEI\nUS0378331005,Apple Inc.,ESVUFR,USD,\nUS5949181045,Microsoft Corporation,ESVUFR,USD,\n".write(to: list, atomically: true, encoding: .utf8)
-        #expect(try harness.cli("isin", "import", list.path, "--column", "name=Name").status == 0)
+        #expect(try await harness.cli("isin", "import", list.path, "--column", "name=Name").status == 0)
         try harness.startServer()
         let api = Client(base: try await harness.httpAddress())
 

@@ -19,8 +19,8 @@ struct AuditTests {
         var source: String?
     }
 
-    func export(_ harness: TickerHarness) throws -> [Line] {
-        let output = try harness.cli("audit", "export")
+    func export(_ harness: TickerHarness) async throws -> [Line] {
+        let output = try await harness.cli("audit", "export")
         #expect(output.status == 0, "\(output.stderr)")
         return try output.stdout.split(separator: "\n").map { try JSONDecoder().decode(Line.self, from: Data($0.utf8)) }
     }
@@ -35,17 +35,17 @@ struct AuditTests {
 
         // A planted secret: the password, and a plan's plaintext.
         let planted = "planted-Secret-\(UUID().uuidString)"
-        var alice = try VaultCommandTests().register(harness, "alice", server: server)
+        var alice = try await VaultCommandTests().register(harness, "alice", server: server)
         alice.password = planted
-        let changed = try alice.run(
+        let changed = try await alice.run(
             ["change-password", "--password-fd", "0", "--new-password-fd", "0"], input: "alice password 1\n\(planted)\n")
         #expect(changed.status == 0, "\(changed.stderr)")
         let plan = harness.root.appendingPathComponent("plan.json")
         try #"{"type":"plan","name":"\#(planted)-plan","goal":1}"#.write(to: plan, atomically: true, encoding: .utf8)
-        _ = try alice.ok("put", "--file", plan.path)
-        #expect(try alice.run(["list", "--password-fd", "0"], input: "not the password\n").status != 0)
+        _ = try await alice.ok("put", "--file", plan.path)
+        #expect(try await alice.run(["list", "--password-fd", "0"], input: "not the password\n").status != 0)
 
-        let token = try harness.cli("admin", "create-token", "--name", "ops", "--role", "operator").stdout
+        let token = try await harness.cli("admin", "create-token", "--name", "ops", "--role", "operator").stdout
             .split(separator: "\n").compactMap { line in line.split(separator: " ").first { $0.hasPrefix("tkr_") } }.first.map(String.init)
         let secret = try #require(token)
         var pause = URLRequest(url: URL(string: server + "/api/v1/dags/tick/pause")!)
@@ -57,13 +57,13 @@ struct AuditTests {
         var list = URLRequest(url: URL(string: server + "/api/v1/dags")!)
         list.setValue("Bearer tkr_not_a_real_token", forHTTPHeaderField: "Authorization")
         #expect((try await URLSession.shared.data(for: list).1 as? HTTPURLResponse)?.statusCode == 401)
-        #expect(try harness.cli("trigger", "tick").status == 0)
+        #expect(try await harness.cli("trigger", "tick").status == 0)
 
         try await harness.waitUntil("a checkpoint signs the log") {
-            try harness.cli("audit", "verify").stdout.contains("checkpoints, signed up to entry")
+            try await harness.cli("audit", "verify").stdout.contains("checkpoints, signed up to entry")
         }
         #expect(try await harness.stopServer() == 0)
-        let lines = try export(harness)
+        let lines = try await export(harness)
         let entries = lines.filter { $0.type == "entry" }
         func has(_ action: String, _ outcome: String, actor: String? = nil) -> Bool {
             entries.contains { $0.action == action && $0.outcome == outcome && (actor == nil || $0.actor?.hasPrefix(actor!) == true) }
@@ -84,7 +84,7 @@ struct AuditTests {
         #expect(lines.contains { $0.type == "checkpoint" } && lines.contains { $0.type == "key" })
 
         // Nothing secret in the audit log, the server's log, or the database's files.
-        let export = try harness.cli("audit", "export").stdout
+        let export = try await harness.cli("audit", "export").stdout
         for (name, text) in [("audit export", export), ("server log", harness.serverOutput)] {
             #expect(!text.contains(planted) && !text.contains(secret) && !text.contains("alice password 1"), "\(name) holds a secret")
         }
@@ -93,14 +93,14 @@ struct AuditTests {
             #expect(bytes.range(of: Data(planted.utf8)) == nil, "\(file) holds the planted secret or the plan's plaintext")
         }
 
-        let verified = try harness.cli("audit", "verify")
+        let verified = try await harness.cli("audit", "verify")
         #expect(verified.status == 0 && verified.stdout.hasPrefix("audit log intact: \(entries.count) entries"), "\(verified.stdout) \(verified.stderr)")
 
         // Someone with the database file turns the failed login into a success.
         let denied = try #require(entries.first { $0.action == "vault.session.create" && $0.outcome == "denied" }?.seq)
         let database = try DatabaseQueue(path: harness.dataDir.appendingPathComponent("ticker.sqlite").path)
         try await database.write { db in try db.execute(sql: "UPDATE audit_log SET outcome = 'ok' WHERE seq = ?", arguments: [denied]) }
-        let caught = try harness.cli("audit", "verify")
+        let caught = try await harness.cli("audit", "verify")
         #expect(caught.status == 1 && caught.stdout.contains("AUDIT LOG TAMPERED: the first bad entry is \(denied):"), "\(caught.stdout) \(caught.stderr)")
     }
 }

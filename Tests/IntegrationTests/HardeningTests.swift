@@ -25,8 +25,8 @@ struct HardeningTests {
             .map { $0.dropFirst("set-cookie: ticker_session=".count).prefix { $0 != ";" } }.map(String.init)
     }
 
-    func token(_ harness: TickerHarness, role: String) throws -> String {
-        try harness.cli("admin", "create-token", "--role", role, "--name", "hardening-\(role)").stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+    func token(_ harness: TickerHarness, role: String) async throws -> String {
+        try await harness.cli("admin", "create-token", "--role", role, "--name", "hardening-\(role)").stdout.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     @Test("a planted session id is never adopted; forms from another origin or with a forged token are refused")
@@ -35,7 +35,7 @@ struct HardeningTests {
         try harness.writeDag("tick", "dag: tick\nschedule: {every: 1h}\ntasks:\n  only: {operator: noop}\n")
         try harness.startServer()
         let base = try await harness.httpAddress()
-        let operatorToken = try token(harness, role: "operator")
+        let operatorToken = try await token(harness, role: "operator")
 
         // Fixation: the attacker's chosen id rides along with a real sign-in.
         let planted = String(repeating: "a", count: 43)
@@ -54,7 +54,7 @@ struct HardeningTests {
         #expect(try await curl(harness, "-H 'Origin: \(base)' --data 'csrf=forged' \(pause)").status == 403)
         // No Origin (some privacy tools strip it) leaves the token as the defence.
         #expect(try await curl(harness, "--data 'csrf=forged' \(pause)").status == 403)
-        #expect(try harness.cli("dags", "list").stdout.contains("paused") == false, "nothing was paused")
+        #expect(try await harness.cli("dags", "list").stdout.contains("paused") == false, "nothing was paused")
         #expect(try await curl(harness, "-H 'Origin: \(base)' --data 'csrf=\(csrf)' \(pause)").status == 303)
 
         // Signing out ends the session on the server, not only in the browser.
@@ -68,9 +68,9 @@ struct HardeningTests {
         let harness = try TickerHarness()
         try harness.startServer()
         let base = try await harness.httpAddress()
-        let admin = try token(harness, role: "admin")
+        let admin = try await token(harness, role: "admin")
         for role in ["viewer", "operator"] {
-            let bearer = "-H 'Authorization: Bearer \(try token(harness, role: role))'"
+            let bearer = "-H 'Authorization: Bearer \(try await token(harness, role: role))'"
             #expect(try await curl(harness, "\(bearer) \(base)/api/v1/tokens").status == 403, "\(role)")
             #expect(try await curl(harness, "\(bearer) -H 'Content-Type: application/json' --data '{\"name\":\"x\",\"role\":\"admin\"}' \(base)/api/v1/tokens").status == 403, "\(role)")
             #expect(try await curl(harness, "\(bearer) -X DELETE \(base)/api/v1/tokens/1").status == 403, "\(role)")

@@ -31,48 +31,48 @@ struct ISINCommandTests {
         try harness.startServer()
         // On a shared database the server's folder defines the DAGs (CLI commands do not sync
         // theirs): wait until it has.
-        try await harness.waitUntil("the server synced its DAG folder") { try harness.cli("dags", "list").stdout.contains("isin_daily") }
+        try await harness.waitUntil("the server synced its DAG folder") { try await harness.cli("dags", "list").stdout.contains("isin_daily") }
 
-        let first = try harness.cli("isin", "sync")
+        let first = try await harness.cli("isin", "sync")
         #expect(first.status == 0, "\(first.stdout)\(first.stderr)")
         #expect(first.stdout.contains("publish: succeeded"), "\(first.stdout)")
-        let show = try harness.cli("isin", "show", "us0378331005")
+        let show = try await harness.cli("isin", "show", "us0378331005")
         #expect(show.status == 0 && show.stdout.contains("US0378331005  Apple Inc."), "\(show.stdout)\(show.stderr)")
         #expect(show.stdout.contains("first seen in snapshot #1"))
 
         // Unchanged: the run succeeds and publishes nothing.
-        let again = try harness.cli("isin", "sync")
+        let again = try await harness.cli("isin", "sync")
         #expect(again.status == 0, "\(again.stdout)\(again.stderr)")
 
         // A rename and a new listing.
         var text = try String(contentsOf: list, encoding: .utf8)
         text = text.replacingOccurrences(of: "Apple Inc.,", with: "Apple Incorporated,") + "NL0000235190,Airbus SE,ESVUFR,EUR,\n"
         try text.write(to: list, atomically: true, encoding: .utf8)
-        let second = try harness.cli("isin", "sync")
+        let second = try await harness.cli("isin", "sync")
         #expect(second.status == 0, "\(second.stdout)\(second.stderr)")
 
-        let snapshots = try harness.cli("isin", "snapshots", "--json")
+        let snapshots = try await harness.cli("isin", "snapshots", "--json")
         let list2 = try JSONSerialization.jsonObject(with: Data(snapshots.stdout.utf8)) as? [[String: Any]]
         #expect(list2?.map { $0["id"] as? Int } == [2, 1], "\(snapshots.stdout)")
-        let diff = try harness.cli("isin", "diff")
+        let diff = try await harness.cli("isin", "diff")
         #expect(diff.stdout.contains("+ NL0000235190  Airbus SE"), "\(diff.stdout)")
         #expect(diff.stdout.contains("~ US0378331005  name: \"Apple Inc.\" → \"Apple Incorporated\""), "\(diff.stdout)")
-        let history = try harness.cli("isin", "show", "US0378331005")
+        let history = try await harness.cli("isin", "show", "US0378331005")
         #expect(history.stdout.contains("name: \"Apple Inc.\" → \"Apple Incorporated\""), "\(history.stdout)")
-        let search = try harness.cli("isin", "search", "airb")
+        let search = try await harness.cli("isin", "search", "airb")
         #expect(search.stdout.contains("NL0000235190"), "\(search.stdout)")
-        let export = try harness.cli("isin", "export", "--snapshot", "1", "--format", "csv")
+        let export = try await harness.cli("isin", "export", "--snapshot", "1", "--format", "csv")
         #expect(export.stdout.hasPrefix("isin,name,cfi,currency,issuer_lei\n"))
         #expect(export.stdout.contains("US0378331005,Apple Inc.,") && !export.stdout.contains("Airbus"))
-        let jsonl = try harness.cli("isin", "export", "--format", "jsonl")
+        let jsonl = try await harness.cli("isin", "export", "--format", "jsonl")
         #expect(jsonl.stdout.split(separator: "\n").count == 18)
 
         // A one-off import that would drop most of the list is refused and changes nothing.
         let small = harness.root.appendingPathComponent("small.csv")
         try "ISIN\nUS0378331005\n".write(to: small, atomically: true, encoding: .utf8)
-        let refused = try harness.cli("isin", "import", small.path)
+        let refused = try await harness.cli("isin", "import", small.path)
         #expect(refused.status == 1 && refused.stderr.contains("stays current"), "\(refused.stderr)")
-        let unknown = try harness.cli("isin", "show", "US0378331004")
+        let unknown = try await harness.cli("isin", "show", "US0378331004")
         #expect(unknown.status == 2 && unknown.stderr.contains("check digit"), "\(unknown.stderr)")
         _ = try await harness.stopServer()
 
@@ -81,7 +81,7 @@ struct ISINCommandTests {
         if let database {
             let other = try TickerHarness()
             other.settings["TICKER_DB"] = database.url
-            let elsewhere = try other.cli("isin", "show", "US0378331005")
+            let elsewhere = try await other.cli("isin", "show", "US0378331005")
             #expect(elsewhere.status == 0 && elsewhere.stdout.contains("Apple Incorporated"), "\(elsewhere.stdout)\(elsewhere.stderr)")
         }
     }
@@ -94,7 +94,7 @@ struct ISINCommandTests {
         // No retries, so the run ends at once.
         try harness.writeDag("isin_daily", yaml.replacingOccurrences(of: "retries: 3", with: "retries: 0"))
         try harness.startServer()
-        let sync = try harness.cli("isin", "sync")
+        let sync = try await harness.cli("isin", "sync")
         #expect(sync.status == 1, "\(sync.stdout)\(sync.stderr)")
         #expect(sync.stdout.contains("download: failed"), "\(sync.stdout)")
         #expect(sync.stdout.contains("missing.csv"), "\(sync.stdout)")

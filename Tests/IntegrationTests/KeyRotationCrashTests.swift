@@ -45,14 +45,14 @@ struct KeyRotationCrashTests {
         #expect(counts[1, default: 0] > 0 && counts[2, default: 0] > 0, "killed half way: \(counts)")
         #expect(counts.values.reduce(0, +) == 1_500)
 
-        let resumed = try await harness.cliAway(["keys", "rotate"])
+        let resumed = try await harness.cli(["keys", "rotate"])
         #expect(resumed.status == 0 && resumed.stdout.contains("finished an interrupted rotation") && resumed.stdout.contains("destroyed KEK v1"), "\(resumed.stdout) \(resumed.stderr)")
         #expect(try await store.dataKeyCounts() == [2: 1_500])
         let fresh = DataKeys(keeper: FileKeyWrapper(folder: keyFolder), store: store)
         for (scope, value) in values {
             #expect(try await fresh.key(for: scope).withUnsafeBytes { Array($0) } == value, "\(scope)")
         }
-        let audit = try harness.cli("audit", "export").stdout
+        let audit = try await harness.cli("audit", "export").stdout
         #expect(audit.components(separatedBy: "\"action\":\"keys.rotate.start\"").count == 3 && audit.contains("\"action\":\"keys.rotate\""))
     }
 

@@ -58,24 +58,24 @@ struct KeysCommandTests {
     @Test func initStatusAndRotate() async throws {
         let harness = try TickerHarness()
         let env = try await tokenEnvironment(harness)
-        let before = try await harness.cliAway(["keys", "status"], environment: env)
+        let before = try await harness.cli(["keys", "status"], environment: env)
         #expect(before.status == 0 && before.stdout.contains("no KEK is current: run `ticker keys init`"), "\(before.stderr)")
 
-        let made = try await harness.cliAway(["keys", "init"], environment: env)
+        let made = try await harness.cli(["keys", "init"], environment: env)
         #expect(made.status == 0 && made.stdout.contains("KEK v1"), "\(made.stderr)")
-        let again = try await harness.cliAway(["keys", "init"], environment: env)
+        let again = try await harness.cli(["keys", "init"], environment: env)
         #expect(again.stdout.contains("already current"))
 
-        let status = try JSONDecoder().decode(KeysStatus.self, from: Data(try await harness.cliAway(["keys", "status", "--json"], environment: env).stdout.utf8))
+        let status = try JSONDecoder().decode(KeysStatus.self, from: Data(try await harness.cli(["keys", "status", "--json"], environment: env).stdout.utf8))
         #expect(status.hardwareBacked && status.currentVersion == 1)
         #expect(status.keks.map(\.facts.version) == [1])
         #expect(status.keks.allSatisfy { !$0.facts.extractable && $0.facts.sensitive })
 
-        let rotated = try await harness.cliAway(["keys", "rotate", "--json"], environment: env)
+        let rotated = try await harness.cli(["keys", "rotate", "--json"], environment: env)
         #expect(rotated.status == 0, "\(rotated.stderr)")
         let report = try JSONDecoder().decode(Rotation.self, from: Data(rotated.stdout.utf8))
         #expect(report.to == 2 && !report.resumed && report.destroyed == [1])
-        let after = try JSONDecoder().decode(KeysStatus.self, from: Data(try await harness.cliAway(["keys", "status", "--json"], environment: env).stdout.utf8))
+        let after = try JSONDecoder().decode(KeysStatus.self, from: Data(try await harness.cli(["keys", "status", "--json"], environment: env).stdout.utf8))
         #expect(after.currentVersion == 2 && after.keks.map(\.facts.version) == [2])
     }
 
@@ -84,23 +84,23 @@ struct KeysCommandTests {
         let env = try await tokenEnvironment(harness)
         var wrongPIN = env
         wrongPIN["TICKER_KEYS_PKCS11_PIN"] = "9999"
-        let pin = try await harness.cliAway(["keys", "status"], environment: wrongPIN)
+        let pin = try await harness.cli(["keys", "status"], environment: wrongPIN)
         #expect(pin.status != 0 && pin.stderr.contains("refused the PIN") && pin.stderr.contains("CKR_PIN_INCORRECT"), "\(pin.stderr)")
         #expect(!pin.stderr.contains("9999"), "the PIN is never printed")
 
         var noToken = env
         noToken["TICKER_KEYS_PKCS11_TOKEN"] = "nonesuch"
-        let token = try await harness.cliAway(["keys", "status"], environment: noToken)
+        let token = try await harness.cli(["keys", "status"], environment: noToken)
         #expect(token.status != 0 && token.stderr.contains("no token labelled \"nonesuch\""), "\(token.stderr)")
 
         var noModule = env
         noModule["TICKER_KEYS_PKCS11_MODULE"] = "/nowhere/libhsm.so"
-        let module = try await harness.cliAway(["keys", "status"], environment: noModule)
+        let module = try await harness.cli(["keys", "status"], environment: noModule)
         #expect(module.status != 0 && module.stderr.contains("no PKCS#11 module at /nowhere/libhsm.so"), "\(module.stderr)")
 
         var noPIN = env
         noPIN["TICKER_KEYS_PKCS11_PIN"] = nil
-        let missing = try await harness.cliAway(["keys", "status"], environment: noPIN)
+        let missing = try await harness.cli(["keys", "status"], environment: noPIN)
         #expect(missing.status != 0 && missing.stderr.contains("TICKER_KEYS_PKCS11_PIN"), "\(missing.stderr)")
     }
 
@@ -108,7 +108,7 @@ struct KeysCommandTests {
     @Test func serveNeedsAKEKInTheToken() async throws {
         let harness = try TickerHarness()
         let env = try await tokenEnvironment(harness)
-        let serve = try await harness.cliAway(["serve", "--port", "0"], environment: env)
+        let serve = try await harness.cli(["serve", "--port", "0"], environment: env)
         #expect(serve.status != 0 && serve.stderr.contains("ticker keys init"), "\(serve.stderr)")
     }
 }

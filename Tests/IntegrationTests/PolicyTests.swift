@@ -78,7 +78,7 @@ struct PolicyTests {
         try harness.startServer()
         let store = try harness.store()
         try await Task.sleep(for: .seconds(7))
-        for id in ["o_skip", "o_one", "o_all", "o_cancel", "o_allow"] { _ = try harness.cli("pause", id) }
+        for id in ["o_skip", "o_one", "o_all", "o_cancel", "o_allow"] { _ = try await harness.cli("pause", id) }
         try await harness.waitUntil("active runs finish") {
             var active = 0
             for id in ["o_skip", "o_one", "o_allow"] {

@@ -11,7 +11,7 @@ import Glibc
 struct TLSTests {
     /// A harness whose server answers HTTPS with a fresh `ticker dev-cert` chain; returns its port.
     func tlsServer(_ harness: TickerHarness) async throws -> String {
-        let made = try harness.cli("dev-cert", "--out", "tls")
+        let made = try await harness.cli("dev-cert", "--out", "tls")
         #expect(made.status == 0, "\(made.stderr)")
         try harness.startServer(["--tls-cert", "tls/cert.pem", "--tls-key", "tls/key.pem"])
         let address = try await harness.httpAddress()
@@ -30,14 +30,14 @@ struct TLSTests {
     }
 
     @Test("dev-cert writes a CA, a chain and a private key, and does not overwrite them unasked")
-    func devCert() throws {
+    func devCert() async throws {
         let harness = try TickerHarness()
-        #expect(try harness.cli("dev-cert", "--out", "tls").status == 0)
+        #expect(try await harness.cli("dev-cert", "--out", "tls").status == 0)
         let key = harness.root.appendingPathComponent("tls/key.pem").path
         #expect(try FileManager.default.attributesOfItem(atPath: key)[.posixPermissions] as? Int == 0o600)
-        let again = try harness.cli("dev-cert", "--out", "tls")
+        let again = try await harness.cli("dev-cert", "--out", "tls")
         #expect(again.status == 2 && again.stderr.contains("exists; pass --force"), "\(again.stderr)")
-        #expect(try harness.cli("dev-cert", "--out", "tls", "--force").status == 0)
+        #expect(try await harness.cli("dev-cert", "--out", "tls", "--force").status == 0)
     }
 
     @Test("only TLS 1.2 and 1.3, only forward-secret AEAD suites, a chain that verifies, HSTS")
@@ -115,7 +115,7 @@ struct TLSTests {
                 """)
         }
         try await Task.sleep(for: .seconds(2))
-        #expect(try harness.cli("dev-cert", "--out", "tls", "--force").status == 0)
+        #expect(try await harness.cli("dev-cert", "--out", "tls", "--force").status == 0)
         kill(pid, SIGHUP)
         try await harness.waitUntil("the server reloads its certificate") { harness.serverOutput.contains("tls certificate reloaded") }
         let after = try await servedFingerprint(harness, port: port)
@@ -130,7 +130,7 @@ struct TLSTests {
 
         // Renewed files with no signal (a Kubernetes secret updated in place): picked up by the poll.
         let reloads = harness.serverOutput.components(separatedBy: "tls certificate reloaded").count
-        #expect(try harness.cli("dev-cert", "--out", "tls", "--force").status == 0)
+        #expect(try await harness.cli("dev-cert", "--out", "tls", "--force").status == 0)
         try await harness.waitUntil("the server notices the new files") {
             harness.serverOutput.components(separatedBy: "tls certificate reloaded").count > reloads
         }
@@ -142,11 +142,11 @@ struct TLSTests {
     @Test("serve refuses half a TLS setting and a key that is not the certificate's, naming the file")
     func badSettings() async throws {
         let harness = try TickerHarness()
-        #expect(try harness.cli("dev-cert", "--out", "a").status == 0)
-        #expect(try harness.cli("dev-cert", "--out", "b").status == 0)
-        let half = try await harness.cliAway(["serve", "--port", "0", "--tls-cert", "a/cert.pem"])
+        #expect(try await harness.cli("dev-cert", "--out", "a").status == 0)
+        #expect(try await harness.cli("dev-cert", "--out", "b").status == 0)
+        let half = try await harness.cli(["serve", "--port", "0", "--tls-cert", "a/cert.pem"])
         #expect(half.status == 2 && half.stderr.contains("--tls-cert is set but --tls-key is not"), "\(half.stderr)")
-        let mismatched = try await harness.cliAway(["serve", "--port", "0", "--tls-cert", "a/cert.pem", "--tls-key", "b/key.pem"])
+        let mismatched = try await harness.cli(["serve", "--port", "0", "--tls-cert", "a/cert.pem", "--tls-key", "b/key.pem"])
         #expect(mismatched.status == 2 && mismatched.stderr.contains("b/key.pem is not the key of the first certificate in a/cert.pem"), "\(mismatched.stderr)")
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import TickerCore
 import TickerStore
+import TickerTestSupport
 
 #if canImport(Glibc)
 import Glibc
@@ -53,7 +54,7 @@ final class TickerHarness: @unchecked Sendable {
     func startServer(_ extra: [String] = []) throws {
         precondition(server == nil || server?.isRunning == false, "one server at a time")
         serverStarts += 1
-        FileManager.default.createFile(atPath: serverLog.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: serverLog.path, contents: nil)
         let process = Process()
         process.executableURL = Self.binary
         // Port 0: servers of tests running at once never fight over one port.
@@ -110,60 +111,27 @@ final class TickerHarness: @unchecked Sendable {
         var stderr: String
     }
 
-    /// Runs a `ticker` command to completion.
-    func cli(_ arguments: String...) throws -> Output {
-        try cli(arguments)
-    }
-
-    /// `cli` on a Dispatch thread: a long command (a server that should refuse to start) must not
-    /// hold one of the few cooperative threads that every other test shares. Starved, they
-    /// leave PostgreSQL transactions idle past the server's idle-in-transaction timeout.
-    func cliAway(_ arguments: [String], environment: [String: String]? = nil) async throws -> Output {
-        try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async {
-                continuation.resume(with: Result { try self.cli(arguments, environment: environment) })
-            }
-        }
+    /// Runs a `ticker` command to completion, away from the cooperative threads (see
+    /// `awayFromTheCooperativePool`).
+    func cli(_ arguments: String...) async throws -> Output {
+        try await cli(arguments)
     }
 
     /// `input` becomes the command's standard input (secrets for `--password-fd 0`).
-    func cli(_ arguments: [String], environment: [String: String]? = nil, input: String? = nil) throws -> Output {
-        try run(Self.binary, arguments, environment: environment, input: input)
+    func cli(_ arguments: [String], environment: [String: String]? = nil, input: String? = nil) async throws -> Output {
+        try await run(Self.binary, arguments, environment: environment, input: input)
     }
 
-    /// A `/bin/sh` script in the harness's folder, with its environment, on a Dispatch thread
-    /// (for the system's own tools: openssl, testssl).
+    /// A `/bin/sh` script in the harness's folder, with its environment (for the system's own
+    /// tools: openssl, testssl).
     func shell(_ script: String) async throws -> Output {
-        try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async {
-                continuation.resume(with: Result { try self.run(URL(fileURLWithPath: "/bin/sh"), ["-c", script]) })
-            }
-        }
+        try await run(URL(fileURLWithPath: "/bin/sh"), ["-c", script])
     }
 
-    private func run(_ executable: URL, _ arguments: [String], environment: [String: String]? = nil, input: String? = nil) throws -> Output {
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        process.environment = environment ?? self.environment
-        process.currentDirectoryURL = root
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        let stdin = Pipe()
-        if input != nil { process.standardInput = stdin }
-        try process.run()
-        if let input {
-            stdin.fileHandleForWriting.write(Data(input.utf8))
-            try stdin.fileHandleForWriting.close()
-        }
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Output(
-            status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-            stderr: String(decoding: stderr, as: UTF8.self))
+    private func run(_ executable: URL, _ arguments: [String], environment: [String: String]? = nil, input: String? = nil) async throws -> Output {
+        let finished = try await runToCompletion(
+            executable, arguments, environment: environment ?? self.environment, directory: root, input: input.map { Data($0.utf8) })
+        return Output(status: finished.status, stdout: finished.standardOutput, stderr: finished.standardError)
     }
 
     // MARK: the database, read directly for audits
@@ -174,7 +142,7 @@ final class TickerHarness: @unchecked Sendable {
 
     /// Triggers a run of `dagID` through the CLI and returns once its first attempt is running.
     func triggerAndAwaitRunningAttempt(_ dagID: String, store: some SchedulerStore) async throws {
-        let triggered = try cli("trigger", dagID)
+        let triggered = try await cli("trigger", dagID)
         guard triggered.status == 0 else { throw HarnessError("trigger \(dagID) failed: \(triggered.stderr)") }
         try await waitUntil("the attempt of \(dagID) runs") { try await store.firstAttemptState(dagID) == .running }
     }

@@ -84,8 +84,8 @@ final class TestHTTPServer: Sendable {
     private let server: PythonServer
     var port: Int { server.port }
 
-    init() throws {
-        server = try PythonServer(arguments: ["-c", Self.script])
+    init() async throws {
+        server = try await PythonServer.start(arguments: ["-c", Self.script])
     }
 
     func url(_ path: String) -> String {
@@ -99,7 +99,7 @@ final class TestHTTPServer: Sendable {
 
 /// Runs `body` with a fresh server that is stopped afterwards, whatever happens.
 func withServer(_ body: (TestHTTPServer) async throws -> Void) async throws {
-    let server = try TestHTTPServer()
+    let server = try await TestHTTPServer()
     defer { server.stop() }
     try await body(server)
 }

@@ -14,9 +14,9 @@ final class FixtureServer: Sendable {
     var port: Int { server.port }
 
     /// Starts a server for `directory`.
-    init(directory: URL) throws {
+    init(directory: URL) async throws {
         self.directory = directory
-        server = try PythonServer(arguments: [Self.script.path, directory.path])
+        server = try await PythonServer.start(arguments: [Self.script.path, directory.path])
     }
 
     func url(_ path: String) -> URL {
@@ -30,7 +30,7 @@ final class FixtureServer: Sendable {
 
 /// Runs `body` with a server for `directory`, stopped afterwards whatever happens.
 func withFixtureServer<R>(directory: URL, _ body: (FixtureServer) async throws -> R) async throws -> R {
-    let server = try FixtureServer(directory: directory)
+    let server = try await FixtureServer(directory: directory)
     defer { server.stop() }
     return try await body(server)
 }

@@ -15,6 +15,12 @@ public final class PythonServer: Sendable {
     private let process: Process
     private let lifeline = Pipe()
 
+    /// Starts the server away from the cooperative threads: python3 takes a while to print its
+    /// port on a loaded machine (see `awayFromTheCooperativePool`).
+    public static func start(arguments: [String]) async throws -> PythonServer {
+        try await awayFromTheCooperativePool { try PythonServer(arguments: arguments) }
+    }
+
     public init(arguments: [String]) throws {
         process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")

@@ -1,4 +1,5 @@
 import Foundation
+import TickerTestSupport
 
 /// tcpdump on the loopback interface: every TCP byte that crosses it while the capture runs, for
 /// the canary scan. Needs tcpdump and the right to capture (root on CI; `scripts/test` installs it).
@@ -10,35 +11,57 @@ final class LoopbackCapture: @unchecked Sendable {  // used by one test, start t
     private let process = Process()
     private let file: URL
 
-    init(tcpdump: String) throws {
+    /// Starts tcpdump and returns once it captures.
+    static func start(tcpdump: String) async throws -> LoopbackCapture {
+        let capture = try LoopbackCapture(tcpdump: tcpdump)
+        // The file's header appears once tcpdump listens.
+        let deadline = ContinuousClock.now + .seconds(20)
+        while ContinuousClock.now < deadline && capture.process.isRunning {
+            if capture.size >= 24 { return capture }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        let status = capture.process.isRunning ? "running" : "\(capture.process.terminationStatus)"
+        try await capture.kill()
+        throw CaptureFailed(description: "tcpdump did not start capturing on lo (status \(status))")
+    }
+
+    private init(tcpdump: String) throws {
         file = FileManager.default.temporaryDirectory.appendingPathComponent("ticker-capture-\(UUID().uuidString).pcap")
         process.executableURL = URL(fileURLWithPath: tcpdump)
-        // -U writes each packet at once; -s 0 keeps whole packets.
-        process.arguments = ["-i", "lo", "-U", "-s", "0", "-w", file.path, "tcp"]
+        // -U writes each packet at once; -s 0 keeps whole packets; -B 16 MiB of kernel buffer, so
+        // a loaded machine where tcpdump runs late drops nothing.
+        process.arguments = ["-i", "lo", "-U", "-s", "0", "-B", "16384", "-w", file.path, "tcp"]
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
-        // The file's header appears once tcpdump listens.
-        let deadline = Date().addingTimeInterval(10)
-        while Date() < deadline {
-            if let size = try? FileManager.default.attributesOfItem(atPath: file.path)[.size] as? Int, size >= 24 { return }
-            guard process.isRunning else { break }
-            Thread.sleep(forTimeInterval: 0.05)
-        }
-        kill(process.processIdentifier, SIGKILL)
-        throw CaptureFailed(description: "tcpdump did not start capturing on lo (status \(process.isRunning ? "running" : "\(process.terminationStatus)"))")
     }
 
-    /// Stops the capture and returns the packets' bytes (pcap: headers, then payloads as sent).
-    func stop() throws -> [UInt8] {
-        // Give the last packets a moment to be written (-U writes each at once), then stop it.
-        // SIGKILL, because a child of the test runner inherits its blocked SIGINT and SIGTERM.
-        Thread.sleep(forTimeInterval: 0.5)
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
-        defer { try? FileManager.default.removeItem(at: file) }
-        return Array(try Data(contentsOf: file))
+    private var size: Int {
+        (try? FileManager.default.attributesOfItem(atPath: file.path)[.size] as? Int) ?? 0
     }
+
+    /// Stops the capture once its packets satisfy `complete` (tcpdump, busy on a loaded machine,
+    /// may still be writing what was sent), or after `limit`; returns the bytes it holds (pcap:
+    /// headers, then payloads as sent).
+    func stop(once complete: ([UInt8]) -> Bool, limit: Duration = .seconds(20)) async throws -> [UInt8] {
+        let deadline = ContinuousClock.now + limit
+        var packets = try Array(Data(contentsOf: file))
+        while !complete(packets) && ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(200))
+            packets = try Array(Data(contentsOf: file))
+        }
+        try await kill()
+        return try Array(Data(contentsOf: file))
+    }
+
+    /// SIGKILL, because a child of the test runner inherits its blocked SIGINT and SIGTERM.
+    private func kill() async throws {
+        let process = self.process
+        Glibc.kill(process.processIdentifier, SIGKILL)
+        try await awayFromTheCooperativePool { process.waitUntilExit() }
+    }
+
+    deinit { try? FileManager.default.removeItem(at: file) }
 
     struct CaptureFailed: Error, CustomStringConvertible {
         var description: String

@@ -7,6 +7,7 @@ import Logging
 import NIOHTTP1
 import TickerHTTP
 import TickerStore
+import TickerTestSupport
 import TickerVaultClient
 import TickerVaultHTTP
 
@@ -43,7 +44,7 @@ func withVaultServer(
 
 /// A migrated PostgreSQL store on a new database of the test cluster (`TICKER_TEST_POSTGRES_URL`,
 /// which `scripts/test` sets), and a way to `pg_dump` it; the database is dropped afterwards.
-func withPostgresVaultStore(_ body: @Sendable (PostgresStore, @Sendable () throws -> [UInt8]) async throws -> Void) async throws {
+func withPostgresVaultStore(_ body: @Sendable (PostgresStore, @Sendable () async throws -> [UInt8]) async throws -> Void) async throws {
     guard let url = ProcessInfo.processInfo.environment["TICKER_TEST_POSTGRES_URL"] else {
         throw StoreError.invalidArgument("TICKER_TEST_POSTGRES_URL is not set: run the tests with scripts/test, which starts PostgreSQL")
     }
@@ -51,33 +52,32 @@ func withPostgresVaultStore(_ body: @Sendable (PostgresStore, @Sendable () throw
     var components = URLComponents(string: url)!
     components.path = "/" + name
     let database = components.string!
-    _ = try postgresTool("psql", [url, "-q", "-c", "CREATE DATABASE \(name)"])
-    defer { _ = try? postgresTool("psql", [url, "-q", "-c", "DROP DATABASE \(name) WITH (FORCE)"]) }
-    let store = try PostgresStore(url: database, maxConnections: 4, logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
-    try await withThrowingTaskGroup(of: Void.self) { group in
-        group.addTask { await store.run() }
-        defer { group.cancelAll() }
-        try await store.migrate()
-        try await body(store) { try postgresTool("pg_dump", [database]) }
+    try await postgresTool("psql", [url, "-q", "-c", "CREATE DATABASE \(name)"])
+    do {
+        let store = try PostgresStore(url: database, maxConnections: 4, logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await store.run() }
+            defer { group.cancelAll() }
+            try await store.migrate()
+            try await body(store) { try await postgresTool("pg_dump", [database]) }
+        }
+    } catch {
+        _ = try? await postgresTool("psql", [url, "-q", "-c", "DROP DATABASE \(name) WITH (FORCE)"])
+        throw error
     }
+    try await postgresTool("psql", [url, "-q", "-c", "DROP DATABASE \(name) WITH (FORCE)"])
 }
 
 /// Runs psql or pg_dump of the newest PostgreSQL installed (the one the test cluster runs).
 @discardableResult
-func postgresTool(_ tool: String, _ arguments: [String]) throws -> [UInt8] {
+func postgresTool(_ tool: String, _ arguments: [String]) async throws -> [UInt8] {
     let versions = (try? FileManager.default.contentsOfDirectory(atPath: "/usr/lib/postgresql")) ?? []
     let newest = versions.compactMap(Int.init).max().map { "/usr/lib/postgresql/\($0)/bin/\(tool)" }
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: newest ?? "/usr/bin/\(tool)")
-    process.arguments = arguments
-    let out = Pipe()
-    process.standardOutput = out
-    process.standardError = FileHandle.nullDevice
-    try process.run()
-    let bytes = Array(out.fileHandleForReading.readDataToEndOfFile())
-    process.waitUntilExit()
-    guard process.terminationStatus == 0 else { throw StoreError.invalidArgument("\(tool) failed with status \(process.terminationStatus)") }
-    return bytes
+    let finished = try await runToCompletion(URL(fileURLWithPath: newest ?? "/usr/bin/\(tool)"), arguments)
+    guard finished.status == 0 else {
+        throw StoreError.invalidArgument("\(tool) failed with status \(finished.status): \(finished.standardError)")
+    }
+    return Array(finished.stdout)
 }
 
 /// A raw request, for what the typed client never sends.
