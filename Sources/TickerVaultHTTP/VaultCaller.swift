@@ -23,16 +23,13 @@ struct VaultCaller: Sendable {
     }
 }
 
-/// Records the client's IP address for the rate limits: the peer's, or behind a trusted proxy
-/// the one it names in `X-Forwarded-For` (see `TrustedProxies`).
+/// Records the client's IP address for the rate limits (see `ClientAddress`).
 struct ClientAddressMiddleware<Context: RemoteAddressRequestContext>: RouterMiddleware {
-    static var forwardedFor: HTTPField.Name { HTTPField.Name("X-Forwarded-For")! }
     let proxies: TrustedProxies
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var caller = VaultCaller.current
-        let peer = context.remoteAddress?.ipAddress ?? "unknown"
-        caller.address = proxies.client(peer: peer, forwardedFor: request.headers[Self.forwardedFor])
+        caller.address = ClientAddress.of(request, context: context, proxies: proxies)
         return try await VaultCaller.$current.withValue(caller) { try await next(request, context) }
     }
 }
