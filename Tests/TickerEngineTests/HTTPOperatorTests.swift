@@ -85,7 +85,7 @@ final class TestHTTPServer: Sendable {
     var port: Int { server.port }
 
     init() async throws {
-        server = try await PythonServer.start(arguments: ["-c", Self.script])
+        server = try PythonServer(arguments: ["-c", Self.script])
     }
 
     func url(_ path: String) -> String {

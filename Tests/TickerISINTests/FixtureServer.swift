@@ -16,7 +16,7 @@ final class FixtureServer: Sendable {
     /// Starts a server for `directory`.
     init(directory: URL) async throws {
         self.directory = directory
-        server = try await PythonServer.start(arguments: [Self.script.path, directory.path])
+        server = try PythonServer(arguments: [Self.script.path, directory.path])
     }
 
     func url(_ path: String) -> URL {

@@ -24,7 +24,9 @@ public struct FinishedProcess: Sendable {
 }
 
 /// Runs a program to completion without holding a cooperative thread; `input` becomes its
-/// standard input.
+/// standard input. Launch and wait happen on one Dispatch thread: Foundation's `Process` on Linux
+/// tells of the exit on the launching thread's run loop, so a process must be waited for where it
+/// was launched.
 public func runToCompletion(
     _ executable: URL, _ arguments: [String], environment: [String: String]? = nil, directory: URL? = nil, input: Data? = nil
 ) async throws -> FinishedProcess {

@@ -15,12 +15,9 @@ public final class PythonServer: Sendable {
     private let process: Process
     private let lifeline = Pipe()
 
-    /// Starts the server away from the cooperative threads: python3 takes a while to print its
-    /// port on a loaded machine (see `awayFromTheCooperativePool`).
-    public static func start(arguments: [String]) async throws -> PythonServer {
-        try await awayFromTheCooperativePool { try PythonServer(arguments: arguments) }
-    }
-
+    /// Started on the calling thread, not a Dispatch thread: Foundation's `Process` on Linux
+    /// reports the exit to the run loop of the thread that launched it, so a server launched on a
+    /// Dispatch thread is never seen to exit by `stop()`'s `waitUntilExit` (a hang, seen in CI).
     public init(arguments: [String]) throws {
         process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")

@@ -54,11 +54,12 @@ final class LoopbackCapture: @unchecked Sendable {  // used by one test, start t
         return try Array(Data(contentsOf: file))
     }
 
-    /// SIGKILL, because a child of the test runner inherits its blocked SIGINT and SIGTERM.
+    /// SIGKILL, because a child of the test runner inherits its blocked SIGINT and SIGTERM. The
+    /// wait stays on this task's thread: Foundation's `Process` tells of the exit on the launching
+    /// thread's run loop, and a wait on a Dispatch thread may never see it. tcpdump dies at once.
     private func kill() async throws {
-        let process = self.process
         Glibc.kill(process.processIdentifier, SIGKILL)
-        try await awayFromTheCooperativePool { process.waitUntilExit() }
+        process.waitUntilExit()
     }
 
     deinit { try? FileManager.default.removeItem(at: file) }

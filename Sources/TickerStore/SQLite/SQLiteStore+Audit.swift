@@ -4,16 +4,17 @@ import GRDB
 extension SQLiteStore: AuditStore {
     public func appendAudit(_ drafts: [AuditDraft], link: AuditLink) async throws -> [AuditEntry] {
         try await pool.write { db in
-            let last = try Row.fetchOne(db, sql: "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
+            // Cached statements: every audited request appends here.
+            let last = try db.cachedRow("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
             var seq: Int64 = last?["seq"] ?? 0
             var previous = last.map { [UInt8]($0["hash"] as Data) } ?? AuditGenesis.hash
             var entries: [AuditEntry] = []
             for draft in drafts {
                 seq += 1
                 let entry = AuditEntry(draft, seq: seq, previousHash: previous, hash: link(draft, seq, previous))
-                try db.execute(
-                    sql: "INSERT INTO audit_log (\(AuditSchema.columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    arguments: [
+                try db.cachedExecute(
+                    "INSERT INTO audit_log (\(AuditSchema.columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [
                         entry.seq, entry.at.millis, entry.actor, entry.action, entry.target, entry.outcome, entry.source,
                         Data(entry.previousHash), Data(entry.hash),
                     ])
