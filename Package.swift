@@ -147,7 +147,12 @@ let package = Package(
             dependencies: ["TickerStore", "TickerKeys", "TickerVaultFormat", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strict
         ),
-        .testTarget(name: "TickerVaultTests", dependencies: ["TickerVault", "TickerVaultClient", "TickerStore", "TickerKeys", "TickerTestSupport"]),
+        .testTarget(
+            name: "TickerVaultTests",
+            dependencies: [
+                "TickerVault", "TickerVaultClient", "TickerStore", "TickerKeys", "TickerTestSupport",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ]),
         // The tamper-evident audit log: the hash chain, its signed checkpoints, group-commit
         // appends, verification and export.
         .target(
@@ -197,7 +202,7 @@ let package = Package(
         .testTarget(
             name: "TickerVaultHTTPTests",
             dependencies: [
-                "TickerVaultHTTP", "TickerVaultClient", "TickerHTTP", "TickerStore", "TickerTestSupport",
+                "TickerVaultHTTP", "TickerVaultClient", "TickerHTTP", "TickerStore", "TickerAudit", "TickerTestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),

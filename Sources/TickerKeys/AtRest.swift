@@ -16,10 +16,28 @@ public struct AtRest: Sendable {
     }
 
     public func seal(_ plaintext: [UInt8], scope: String, context: EnvelopeContext) async throws -> [UInt8] {
-        try Envelope.seal(plaintext, key: try await keys.key(for: scope), kid: Self.kid, context: context)
+        try await key(for: scope).seal(plaintext, context: context)
     }
 
     public func open(_ envelope: [UInt8], scope: String, context: EnvelopeContext) async throws -> [UInt8] {
-        try Envelope.open(envelope, key: try await keys.key(for: scope), context: context)
+        try await key(for: scope).open(envelope, context: context)
+    }
+
+    /// The data key of `scope`, for an operation that seals or opens several blobs of it.
+    public func key(for scope: String) async throws -> ScopeKey {
+        ScopeKey(key: try await keys.key(for: scope))
+    }
+
+    /// One scope's data key, sealing and opening without further look-ups.
+    public struct ScopeKey: Sendable {
+        let key: SymmetricKey
+
+        public func seal(_ plaintext: [UInt8], context: EnvelopeContext) throws -> [UInt8] {
+            try Envelope.seal(plaintext, key: key, kid: AtRest.kid, context: context)
+        }
+
+        public func open(_ envelope: [UInt8], context: EnvelopeContext) throws -> [UInt8] {
+            try Envelope.open(envelope, key: key, context: context)
+        }
     }
 }

@@ -47,8 +47,31 @@ public struct ManifestInput: Sendable, Codable {
             try VaultInput.uuid(entry.item_id, field: "\(field).entries[\(index)].item_id")
             guard (try? Base64URL.decode(entry.digest).count) == 32 else { throw VaultInputError("\(field).entries[\(index)].digest", "must be 32 bytes") }
         }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return VaultManifestRecord(counter: counter, body: Array(try encoder.encode(self)))
+        return VaultManifestRecord(counter: counter, body: json)
+    }
+
+    /// The JSON the store keeps: keys sorted, no spaces; the same bytes `JSONEncoder` writes with
+    /// `.sortedKeys`. Written by hand because every write to a vault stores one, and only once the
+    /// checks above have passed: every string is then a UUID or base64url, with nothing to escape.
+    var json: [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(64 + entries.count * 110)
+        out += #"{"counter":"#.utf8
+        out += String(counter).utf8
+        out += #","entries":["#.utf8
+        for (index, entry) in entries.enumerated() {
+            if index > 0 { out.append(UInt8(ascii: ",")) }
+            out += #"{"digest":""#.utf8
+            out += entry.digest.utf8
+            out += #"","item_id":""#.utf8
+            out += entry.item_id.utf8
+            out += #"","version":"#.utf8
+            out += String(entry.version).utf8
+            out.append(UInt8(ascii: "}"))
+        }
+        out += #"],"mac":""#.utf8
+        out += mac.utf8
+        out += #""}"#.utf8
+        return out
     }
 }

@@ -6,29 +6,30 @@ extension SealedVaultStore {
         var contents = try await inner.vault(vaultID)
         guard contents.manifest != nil || !contents.items.isEmpty else { return contents }
         let owner = try await owner(of: vaultID)
+        let key = try await key(of: owner)
         if var manifest = contents.manifest {
-            manifest.body = try await open(manifest.body, Self.manifestRow(owner: owner, vault: vaultID, counter: manifest.counter))
+            manifest.body = try open(manifest.body, Self.manifestRow(owner: owner, vault: vaultID, counter: manifest.counter), with: key)
             contents.manifest = manifest
         }
         var items: [VaultItemRecord] = []
         items.reserveCapacity(contents.items.count)
-        for item in contents.items { items.append(try await openItem(item, owner: owner, vault: vaultID)) }
+        for item in contents.items { items.append(try openItem(item, owner: owner, vault: vaultID, with: key)) }
         contents.items = items
         return contents
     }
 
     public func item(vaultID: String, itemID: String) async throws -> VaultItemRecord? {
         guard let item = try await inner.item(vaultID: vaultID, itemID: itemID) else { return nil }
-        return try await openItem(item, owner: try await owner(of: vaultID), vault: vaultID)
+        let owner = try await owner(of: vaultID)
+        return try openItem(item, owner: owner, vault: vaultID, with: try await key(of: owner))
     }
 
     public func commit(_ change: VaultChange, now: Date) async throws -> [String: Int64] {
         let owner = try await owner(of: change.vaultID)
+        let key = try await key(of: owner)
         var sealed = change
-        sealed.puts = []
-        for put in change.puts { sealed.puts.append(try await sealItem(put, owner: owner, vault: change.vaultID)) }
-        sealed.manifest.body = try await seal(
-            change.manifest.body, Self.manifestRow(owner: owner, vault: change.vaultID, counter: change.manifest.counter))
+        sealed.puts = try change.puts.map { try sealItem($0, owner: owner, vault: change.vaultID, with: key) }
+        sealed.manifest.body = try seal(change.manifest.body, Self.manifestRow(owner: owner, vault: change.vaultID, counter: change.manifest.counter), with: key)
         return try await inner.commit(sealed, now: now)
     }
 

@@ -40,13 +40,27 @@ public final class SealedVaultStore: VaultStore {
     }
 
     func seal(_ blob: [UInt8], _ row: Row) async throws -> [UInt8] {
-        [Self.frame] + (try await atRest.seal(blob, scope: "user:\(row.owner)", context: context(row)))
+        try seal(blob, row, with: try await key(of: row.owner))
     }
 
     func open(_ stored: [UInt8], _ row: Row) async throws -> [UInt8] {
         guard stored.first == Self.frame else { return stored }
+        return try open(stored, row, with: try await key(of: row.owner))
+    }
+
+    /// The owner's data key, looked up once for all the blobs of one operation.
+    func key(of owner: String) async throws -> AtRest.ScopeKey {
+        try await atRest.key(for: "user:\(owner)")
+    }
+
+    func seal(_ blob: [UInt8], _ row: Row, with key: AtRest.ScopeKey) throws -> [UInt8] {
+        [Self.frame] + (try key.seal(blob, context: context(row)))
+    }
+
+    func open(_ stored: [UInt8], _ row: Row, with key: AtRest.ScopeKey) throws -> [UInt8] {
+        guard stored.first == Self.frame else { return stored }
         do {
-            return try await atRest.open(Array(stored.dropFirst()), scope: "user:\(row.owner)", context: context(row))
+            return try key.open(Array(stored.dropFirst()), context: context(row))
         } catch {
             throw SealedVaultStoreError(row: row, cause: error)
         }
@@ -67,17 +81,17 @@ public final class SealedVaultStore: VaultStore {
         return account.userID
     }
 
-    func sealItem(_ item: VaultItemRecord, owner: String, vault: String) async throws -> VaultItemRecord {
+    func sealItem(_ item: VaultItemRecord, owner: String, vault: String, with key: AtRest.ScopeKey) throws -> VaultItemRecord {
         var item = item
-        item.content = try await seal(item.content, Row(owner: owner, vault: vault, id: item.itemID, version: item.version, column: "vault_items.content"))
-        item.itemKey = try await seal(item.itemKey, Row(owner: owner, vault: vault, id: item.itemID, version: item.version, column: "vault_items.item_key"))
+        item.content = try seal(item.content, Row(owner: owner, vault: vault, id: item.itemID, version: item.version, column: "vault_items.content"), with: key)
+        item.itemKey = try seal(item.itemKey, Row(owner: owner, vault: vault, id: item.itemID, version: item.version, column: "vault_items.item_key"), with: key)
         return item
     }
 
-    func openItem(_ item: VaultItemRecord, owner: String, vault: String) async throws -> VaultItemRecord {
+    func openItem(_ item: VaultItemRecord, owner: String, vault: String, with key: AtRest.ScopeKey) throws -> VaultItemRecord {
         var item = item
-        item.content = try await open(item.content, Row(owner: owner, vault: vault, id: item.itemID, version: item.version, column: "vault_items.content"))
-        item.itemKey = try await open(item.itemKey, Row(owner: owner, vault: vault, id: item.itemID, version: item.version, column: "vault_items.item_key"))
+        item.content = try open(item.content, Row(owner: owner, vault: vault, id: item.itemID, version: item.version, column: "vault_items.content"), with: key)
+        item.itemKey = try open(item.itemKey, Row(owner: owner, vault: vault, id: item.itemID, version: item.version, column: "vault_items.item_key"), with: key)
         return item
     }
 

@@ -51,13 +51,17 @@ public enum Envelope {
     static let headerSize = EnvelopeHeader.size
 
     public static func seal(_ plaintext: [UInt8], key: SymmetricKey, kid: UInt32, context: EnvelopeContext, nonce: [UInt8]? = nil) throws -> [UInt8] {
-        var header = ByteWriter()
-        header.u8(EnvelopeHeader.format)
-        header.u8(EnvelopeHeader.aesGCM)
-        header.u32(kid)
+        let header = [EnvelopeHeader.format, EnvelopeHeader.aesGCM, UInt8(kid >> 24), UInt8(kid >> 16 & 0xFF), UInt8(kid >> 8 & 0xFF), UInt8(kid & 0xFF)]
         let gcmNonce = try AES.GCM.Nonce(data: nonce ?? RandomBytes.make(12))
-        let box = try AES.GCM.seal(plaintext, using: key, nonce: gcmNonce, authenticating: header.bytes + (try context.encoded()))
-        return header.bytes + Array(gcmNonce) + Array(box.ciphertext) + Array(box.tag)
+        let box = try AES.GCM.seal(plaintext, using: key, nonce: gcmNonce, authenticating: header + (try context.encoded()))
+        // One allocation for the whole envelope: the server seals every item it stores.
+        var envelope: [UInt8] = []
+        envelope.reserveCapacity(EnvelopeHeader.overhead + plaintext.count)
+        envelope += header
+        gcmNonce.withUnsafeBytes { envelope += $0 }
+        envelope += box.ciphertext
+        envelope += box.tag
+        return envelope
     }
 
     /// The key id in the header: which key generation to open it with.

@@ -45,12 +45,19 @@ struct VaultSessionMiddleware: ServerMiddleware {
         next: @Sendable (HTTPRequest, HTTPBody?, ServerRequestMetadata) async throws -> (HTTPResponse, HTTPBody?)
     ) async throws -> (HTTPResponse, HTTPBody?) {
         if Self.publicOperations.contains(operationID) { return try await next(request, body, metadata) }
-        guard let header = request.headerFields[.authorization], header.hasPrefix("Bearer ") else { throw VaultAuthError.unauthorized }
+        let caller = try await Self.signIn(request.headerFields[.authorization], accounts: accounts)
+        return try await VaultCaller.$current.withValue(caller) { try await next(request, body, metadata) }
+    }
+
+    /// The caller with the account of the session token in `authorization`; throws
+    /// `unauthorized` without a valid one. Names the account in the request's audit scope.
+    static func signIn(_ authorization: String?, accounts: VaultAccounts) async throws -> VaultCaller {
+        guard let header = authorization, header.hasPrefix("Bearer ") else { throw VaultAuthError.unauthorized }
         let (account, session) = try await accounts.authenticate(token: String(header.dropFirst("Bearer ".count)))
         AuditNote.identify("user:\(account.userID)")
         var caller = VaultCaller.current
         caller.account = account
         caller.session = session
-        return try await VaultCaller.$current.withValue(caller) { try await next(request, body, metadata) }
+        return caller
     }
 }

@@ -16,9 +16,14 @@ struct VaultErrorMiddleware: ServerMiddleware {
         do {
             return try await next(request, body, metadata)
         } catch {
-            let cause = (error as? ServerError)?.underlyingError ?? error
-            let failure = VaultFailure(cause) ?? VaultFailure(problem: problems.problem(for: error, operationID: operationID))
+            let failure = failure(for: error, operationID: operationID)
             return (HTTPResponse(status: failure.status, headerFields: failure.headerFields), HTTPBody(failure.json))
         }
+    }
+
+    /// What the client is told of `error`.
+    func failure(for error: any Error, operationID: String) -> VaultFailure {
+        let cause = (error as? ServerError)?.underlyingError ?? error
+        return VaultFailure(cause) ?? VaultFailure(problem: problems.problem(for: error, operationID: operationID))
     }
 }

@@ -21,14 +21,17 @@ public struct VaultRoutes: WebRoutes {
     let proxies: TrustedProxies
     let audit: AuditLog?
     let logger: Logger
+    /// Whether item reads and writes take `VaultItemLane` (tests turn it off to compare).
+    let itemLane: Bool
 
     /// `serverSecret` keys the fake prelogin answers; every node of a deployment must use the same
     /// one (see `VaultRoutes.serverSecret(from:atRest:)`).
     /// `isinBuckets` answers the plan editor's k-anonymous ISIN checks (nil: 404, no list).
     public init(
         store: any VaultStore, serverSecret: SymmetricKey, isinBuckets: ISINBuckets? = nil, limits: VaultRateLimits = VaultRateLimits(),
-        trustedProxies: TrustedProxies = .none, audit: AuditLog? = nil, logger: Logger
+        trustedProxies: TrustedProxies = .none, audit: AuditLog? = nil, itemLane: Bool = true, logger: Logger
     ) {
+        self.itemLane = itemLane
         proxies = trustedProxies
         self.audit = audit
         let accounts = VaultAccounts(store: store, serverSecret: serverSecret)
@@ -50,17 +53,20 @@ public struct VaultRoutes: WebRoutes {
             logger.error("the browser vault client is not installed; /vault/ answers 503", metadata: ["looked_for": "\(missing)"])
         }
         web.add(to: router)
-        let group = router.group("v1")
+        let auditing = audit.map { AuditMiddleware(log: $0, actions: VaultAuditActions.operations, rejected: VaultAuditActions.rejected) }
+        let errors = VaultErrorMiddleware(problems: ProblemMiddleware(logger: logger))
+        var group = router.group("v1")
             // Method and path at debug level; never a header (they carry session tokens).
             .add(middleware: LogRequestsMiddleware<TickerRequestContext>(.debug))
             .add(middleware: ClientAddressMiddleware<TickerRequestContext>(proxies: proxies))
             .add(middleware: BodyLimitMiddleware<TickerRequestContext>(maxBytes: Self.maxBodyBytes) { VaultFailure(.contentTooLarge, "body_too_large", $0).response })
+        if itemLane { group = group.add(middleware: VaultItemLane(service: service, errors: errors, audit: auditing)) }
         let transport = RecordingTransport(router: group) { VaultFailure(.methodNotAllowed, "method_not_allowed", $0).response }
         try service.registerHandlers(
             on: transport, serverURL: URL(string: "/")!,
             configuration: Configuration(dateTranscoder: APIDates(), jsonEncodingOptions: [.sortedKeys, .withoutEscapingSlashes]),
-            middlewares: (audit.map { [AuditMiddleware(log: $0, actions: VaultAuditActions.operations, rejected: VaultAuditActions.rejected)] } ?? []) + [
-                VaultErrorMiddleware(problems: ProblemMiddleware(logger: logger)),
+            middlewares: (auditing.map { [$0] } ?? []) + [
+                errors,
                 VaultSessionMiddleware(accounts: service.accounts),
                 NullManifestMiddleware(),
                 TimeoutMiddleware(timeout: .seconds(30)),

@@ -48,14 +48,19 @@ struct SnapshotCacheTests {
         }
     }
 
-    @Test("only requests that accept JSON are replayed")
+    @Test("only requests that accept JSON are replayed, and only JSON bodies take a fast lane")
     func accept() {
-        typealias Replay = ISINLookupReplay<BasicRequestContext>
         for header in [nil, "*/*", "application/json", "text/html, application/json;q=0.5", "application/*"] {
-            #expect(Replay.acceptsJSON(header), "\(header ?? "none")")
+            #expect(JSONNegotiation.acceptsJSON(header), "\(header ?? "none")")
         }
         for header in ["text/html", "application/json;q=0", "application/problem+json"] {
-            #expect(!Replay.acceptsJSON(header), "\(header)")
+            #expect(!JSONNegotiation.acceptsJSON(header), "\(header)")
+        }
+        for header in ["application/json", "Application/JSON", "application/json; charset=utf-8", "application/json;charset=UTF-8"] {
+            #expect(JSONNegotiation.isJSON(header), "\(header)")
+        }
+        for header in [nil, "text/plain", "application/json; charset=latin1", "application/json-seq", "application/problem+json"] {
+            #expect(!JSONNegotiation.isJSON(header), "\(header ?? "none")")
         }
     }
 

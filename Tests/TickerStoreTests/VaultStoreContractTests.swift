@@ -136,6 +136,63 @@ struct VaultStoreContractTests {
     }
 }
 
+extension VaultStoreContractTests {
+    @Test("racing commits: one winner per counter, the rest refused, and concurrent vaults do not disturb each other", arguments: VaultStoreKind.available)
+    func racingCommits(_ kind: VaultStoreKind) async throws {
+        try await withVaultStore(kind) { store in
+            let accounts = (1...4).map { account($0) }
+            for account in accounts { try await store.createAccount(account) }
+            let a = "a0000000-0000-4000-8000-000000000000"
+            // Ten writers per vault race for counter 1 (on SQLite, in shared batches).
+            let outcomes = await withTaskGroup(of: (String, UInt8, Bool).self) { group in
+                for account in accounts {
+                    for writer in UInt8(1)...10 {
+                        group.addTask {
+                            let change = VaultChange(vaultID: account.vaultID, baseCounter: 0, puts: [item(a, version: 1, content: writer)], deletes: [], manifest: manifest(1))
+                            do {
+                                _ = try await store.commit(change, now: minutes(1))
+                                return (account.vaultID, writer, true)
+                            } catch let error as VaultStoreError {
+                                #expect(error == .counterConflict(current: 1) || error == .versionConflict(itemID: a, current: 1), "\(error)")
+                                return (account.vaultID, writer, false)
+                            } catch {
+                                Issue.record("\(error)")
+                                return (account.vaultID, writer, false)
+                            }
+                        }
+                    }
+                }
+                return await group.reduce(into: []) { $0.append($1) }
+            }
+            for account in accounts {
+                let winners = outcomes.filter { $0.0 == account.vaultID && $0.2 }
+                #expect(winners.count == 1, "\(account.vaultID): \(winners)")
+                let contents = try await store.vault(account.vaultID)
+                #expect(contents.manifest == manifest(1))
+                #expect(contents.items == winners.map { item(a, version: 1, content: $0.1) })
+            }
+            // Then each vault's own chain of writes, all vaults at once: every write succeeds.
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for account in accounts {
+                    group.addTask {
+                        for version in Int64(2)...8 {
+                            let change = VaultChange(
+                                vaultID: account.vaultID, baseCounter: version - 1, puts: [item(a, version: version, content: 42)], deletes: [],
+                                manifest: manifest(version))
+                            let versions = try await store.commit(change, now: minutes(2))
+                            #expect(versions == [a: version])
+                        }
+                    }
+                }
+                try await group.waitForAll()
+            }
+            for account in accounts {
+                #expect(try await store.vault(account.vaultID) == VaultContents(manifest: manifest(8), items: [item(a, version: 8, content: 42)]))
+            }
+        }
+    }
+}
+
 @Suite("Vault store contract: shares")
 struct VaultShareStoreContractTests {
     @Test("shares reach their recipient until the sender revokes them", arguments: VaultStoreKind.available)

@@ -4,6 +4,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Logging
+import TickerAudit
 import NIOHTTP1
 import TickerHTTP
 import TickerStore
@@ -32,12 +33,16 @@ func withVaultServer(
 
 /// A real vault server on 127.0.0.1 over the given store.
 func withVaultServer(
-    on store: any VaultStore, limits: VaultRateLimits = VaultRateLimits(), trustedProxies: TrustedProxies = .none,
-    logger: Logger = Logger(label: "vault-test"), _ body: @Sendable (VaultServer) async throws -> Void
+    on store: any VaultStore, limits: VaultRateLimits = VaultRateLimits(), trustedProxies: TrustedProxies = .none, audit: AuditLog? = nil,
+    itemLane: Bool = true, logger: Logger = Logger(label: "vault-test"), _ body: @Sendable (VaultServer) async throws -> Void
 ) async throws {
     let router = Router(context: TickerRequestContext.self)
-    try VaultRoutes(store: store, serverSecret: SymmetricKey(size: .bits256), limits: limits, trustedProxies: trustedProxies, logger: logger)
-        .add(to: router)
+    router.add(middleware: AuditScopeMiddleware(proxies: trustedProxies))
+    try VaultRoutes(
+        store: store, serverSecret: SymmetricKey(size: .bits256), limits: limits, trustedProxies: trustedProxies, audit: audit, itemLane: itemLane,
+        logger: logger
+    )
+    .add(to: router)
     let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)), logger: logger)
     try await app.test(.live) { client in try await body(VaultServer(baseURL: "http://127.0.0.1:\(client.port!)")) }
 }

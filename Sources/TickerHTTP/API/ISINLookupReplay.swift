@@ -24,7 +24,7 @@ struct ISINLookupReplay<Context: RequestContext>: RouterMiddleware {
     }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard request.method == .get, let isin = Self.isin(in: request.uri.path), Self.acceptsJSON(request.headers[.accept]),
+        guard request.method == .get, let isin = Self.isin(in: request.uri.path), JSONNegotiation.acceptsJSON(request.headers[.accept]),
             try await mayRead(request)
         else {
             return try await next(request, context)
@@ -50,17 +50,6 @@ struct ISINLookupReplay<Context: RequestContext>: RouterMiddleware {
         let last = path.utf8.dropFirst(prefix.utf8.count)
         guard last.count == 12, last.allSatisfy({ (0x30...0x39).contains($0) || (0x41...0x5A).contains($0) }) else { return nil }
         return String(decoding: last, as: UTF8.self)
-    }
-
-    /// Whether a JSON answer is acceptable; anything unusual takes the full path, which negotiates.
-    static func acceptsJSON(_ accept: String?) -> Bool {
-        guard let accept else { return true }
-        return accept.split(separator: ",").contains { range in
-            let parts = range.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
-            guard let type = parts.first, ["*/*", "application/*", "application/json"].contains(type) else { return false }
-            let quality = parts.dropFirst().first { $0.hasPrefix("q=") }.flatMap { Double($0.dropFirst(2)) } ?? 1
-            return quality > 0
-        }
     }
 
     /// Whether the full path would let this request read an ISIN.

@@ -7,30 +7,25 @@ import OpenAPIRuntime
 /// the limit is above that.
 package struct TimeoutMiddleware: ServerMiddleware {
     let timeout: Duration
+    let deadlines: Deadlines
 
-    package init(timeout: Duration) {
+    package init(timeout: Duration, deadlines: Deadlines = .shared) {
         self.timeout = timeout
+        self.deadlines = deadlines
     }
 
     package func intercept(
         _ request: HTTPRequest, body: HTTPBody?, metadata: ServerRequestMetadata, operationID: String,
         next: @Sendable (HTTPRequest, HTTPBody?, ServerRequestMetadata) async throws -> (HTTPResponse, HTTPBody?)
     ) async throws -> (HTTPResponse, HTTPBody?) {
-        let timeout = self.timeout
-        // The group waits for both children before returning, so `next` never outlives this call.
-        return try await withoutActuallyEscaping(next) { next in
-            try await withThrowingTaskGroup(of: (HTTPResponse, HTTPBody?)?.self) { group in
-                group.addTask { try await next(request, body, metadata) }
-                group.addTask {
-                    try await Task.sleep(for: timeout)
-                    return nil
-                }
-                defer { group.cancelAll() }
-                guard let first = try await group.next(), let result = first else {
-                    throw Problem(kind: .timeout, detail: "\(operationID) did not finish within \(timeout.components.seconds) s")
-                }
-                return result
-            }
+        let deadline = ContinuousClock.now + timeout
+        // The operation runs in a task of its own so that it can be cancelled without cancelling
+        // the connection's task. `result(of:)` waits for it to end, so `next` never outlives this
+        // call; the task inherits the caller's task-local values.
+        let (result, expired) = await withoutActuallyEscaping(next) { next in
+            await deadlines.result(of: Task.immediate { try await next(request, body, metadata) }, deadline: deadline)
         }
+        if expired { throw Problem(kind: .timeout, detail: "\(operationID) did not finish within \(timeout.components.seconds) s") }
+        return try result.get()
     }
 }

@@ -24,14 +24,18 @@ public struct AuditMiddleware: ServerMiddleware {
         next: @Sendable (HTTPRequest, HTTPBody?, ServerRequestMetadata) async throws -> (HTTPResponse, HTTPBody?)
     ) async throws -> (HTTPResponse, HTTPBody?) {
         let (response, body) = try await next(request, body, metadata)
-        let status = response.status.code
-        let action = actions[operationID] ?? ((status == 401 || status == 403) ? rejected : nil)
-        if let action, let note = AuditNote.current {
-            await log.record(
-                AuditEvent(
-                    actor: note.actor, action: action, target: note.target ?? String((request.path ?? "").prefix { $0 != "?" }), outcome: AuditOutcome(status: status),
-                    source: note.source))
-        }
+        await record(operationID: operationID, status: response.status.code, path: request.path)
         return (response, body)
+    }
+
+    /// Records the outcome of `operationID`, if it is audited, for the request scope's actor.
+    /// Also called by routes that answer an operation without the OpenAPI layer.
+    public func record(operationID: String, status: Int, path: String?) async {
+        let action = actions[operationID] ?? ((status == 401 || status == 403) ? rejected : nil)
+        guard let action, let note = AuditNote.current else { return }
+        await log.record(
+            AuditEvent(
+                actor: note.actor, action: action, target: note.target ?? String((path ?? "").prefix { $0 != "?" }), outcome: AuditOutcome(status: status),
+                source: note.source))
     }
 }

@@ -106,49 +106,80 @@ extension SQLiteStore: VaultStore {
         }
     }
 
+    /// Commits go through `vaultCommits`: SQLite has one writer, so changes that arrive together
+    /// share one transaction (each in a savepoint of its own) instead of queueing for one each.
     public func commit(_ change: VaultChange, now: Date) async throws -> [String: Int64] {
-        try await pool.write { db in
-            guard
-                let state = try db.cachedRow(
-                    """
-                    SELECT a.user_key_epoch, COALESCE(m.counter, 0) FROM vault_accounts a LEFT JOIN vault_manifests m ON m.vault_id = a.vault_id
-                    WHERE a.vault_id = ?
-                    """, [change.vaultID])
-            else { throw VaultStoreError.vaultNotFound(change.vaultID) }
-            var versions: [String: (version: Int64, live: Bool)] = [:]
-            for itemID in change.puts.map(\.itemID) + change.deletes.map(\.itemID) {
-                if let row = try db.cachedRow("SELECT version, live FROM vault_items WHERE vault_id = ? AND item_id = ?", [change.vaultID, itemID]) {
-                    versions[itemID] = (row[0], row[1])
+        try await vaultCommits.submit(PendingVaultChange(change: change, now: now))
+    }
+
+    /// Applies a batch of changes in one transaction. A change that breaks the commit rule, or
+    /// fails in any other way, is rolled back to its savepoint and fails alone; the others go on.
+    /// Nobody hears of success before the transaction is committed.
+    static func commit(_ batch: [PendingVaultChange], in pool: DatabasePool) async -> [Result<[String: Int64], any Error>] {
+        do {
+            return try await pool.write { db in
+                var results: [Result<[String: Int64], any Error>] = []
+                for pending in batch {
+                    do {
+                        try db.inSavepoint {
+                            try apply(pending.change, now: pending.now, db)
+                            return .commit
+                        }
+                        results.append(.success(Dictionary(uniqueKeysWithValues: pending.change.puts.map { ($0.itemID, $0.version) })))
+                    } catch {
+                        // Some SQLite errors roll the whole transaction back: what follows would
+                        // then run outside it, so the batch stops here and fails as a whole.
+                        guard db.isInsideTransaction else { throw error }
+                        results.append(.failure(error))
+                    }
                 }
+                return results
             }
-            try VaultCommitRule.check(change, storedCounter: state[1], storedEpoch: state[0], versions: versions)
-            for put in change.puts {
-                try db.cachedExecute(
-                    """
-                    INSERT INTO vault_items (vault_id, item_id, version, live, content_type, item_key, content, updated_at)
-                    VALUES (?, ?, ?, 1, ?, ?, ?, ?)
-                    ON CONFLICT (vault_id, item_id) DO UPDATE SET version = excluded.version, live = 1,
-                        content_type = excluded.content_type, item_key = excluded.item_key, content = excluded.content,
-                        updated_at = excluded.updated_at
-                    """,
-                    [change.vaultID, put.itemID, put.version, put.contentType, Data(put.itemKey), Data(put.content), now.millis])
+        } catch {
+            return batch.map { _ in .failure(error) }
+        }
+    }
+
+    private static func apply(_ change: VaultChange, now: Date, _ db: Database) throws {
+        guard
+            let state = try db.cachedRow(
+                """
+                SELECT a.user_key_epoch, COALESCE(m.counter, 0) FROM vault_accounts a LEFT JOIN vault_manifests m ON m.vault_id = a.vault_id
+                WHERE a.vault_id = ?
+                """, [change.vaultID])
+        else { throw VaultStoreError.vaultNotFound(change.vaultID) }
+        var versions: [String: (version: Int64, live: Bool)] = [:]
+        for itemID in change.puts.map(\.itemID) + change.deletes.map(\.itemID) {
+            if let row = try db.cachedRow("SELECT version, live FROM vault_items WHERE vault_id = ? AND item_id = ?", [change.vaultID, itemID]) {
+                versions[itemID] = (row[0], row[1])
             }
-            for delete in change.deletes {
-                try db.cachedExecute(
-                    """
-                    UPDATE vault_items SET live = 0, content_type = NULL, item_key = NULL, content = NULL, updated_at = ?
-                    WHERE vault_id = ? AND item_id = ?
-                    """,
-                    [now.millis, change.vaultID, delete.itemID])
-            }
+        }
+        try VaultCommitRule.check(change, storedCounter: state[1], storedEpoch: state[0], versions: versions)
+        for put in change.puts {
             try db.cachedExecute(
                 """
-                INSERT INTO vault_manifests (vault_id, counter, body, updated_at) VALUES (?, ?, ?, ?)
-                ON CONFLICT (vault_id) DO UPDATE SET counter = excluded.counter, body = excluded.body, updated_at = excluded.updated_at
+                INSERT INTO vault_items (vault_id, item_id, version, live, content_type, item_key, content, updated_at)
+                VALUES (?, ?, ?, 1, ?, ?, ?, ?)
+                ON CONFLICT (vault_id, item_id) DO UPDATE SET version = excluded.version, live = 1,
+                    content_type = excluded.content_type, item_key = excluded.item_key, content = excluded.content,
+                    updated_at = excluded.updated_at
                 """,
-                [change.vaultID, change.manifest.counter, Data(change.manifest.body), now.millis])
-            return Dictionary(uniqueKeysWithValues: change.puts.map { ($0.itemID, $0.version) })
+                [change.vaultID, put.itemID, put.version, put.contentType, Data(put.itemKey), Data(put.content), now.millis])
         }
+        for delete in change.deletes {
+            try db.cachedExecute(
+                """
+                UPDATE vault_items SET live = 0, content_type = NULL, item_key = NULL, content = NULL, updated_at = ?
+                WHERE vault_id = ? AND item_id = ?
+                """,
+                [now.millis, change.vaultID, delete.itemID])
+        }
+        try db.cachedExecute(
+            """
+            INSERT INTO vault_manifests (vault_id, counter, body, updated_at) VALUES (?, ?, ?, ?)
+            ON CONFLICT (vault_id) DO UPDATE SET counter = excluded.counter, body = excluded.body, updated_at = excluded.updated_at
+            """,
+            [change.vaultID, change.manifest.counter, Data(change.manifest.body), now.millis])
     }
 
     public func replaceCredentials(_ c: VaultCredentialChange, now: Date) async throws {
@@ -193,4 +224,10 @@ extension SQLiteStore: VaultStore {
                 wrappedPrivate: bytes("wrapped_private")),
             createdAt: Date(millis: row["created_at"]))
     }
+}
+
+/// A vault change waiting for the next batch of commits.
+struct PendingVaultChange: Sendable {
+    var change: VaultChange
+    var now: Date
 }

@@ -11,11 +11,15 @@ public final class SQLiteStore: SchedulerStore {
     let pool: DatabasePool
     public let path: String
     let definitions = DefinitionCache()
+    /// Vault commits, batched: see `commit(_:now:)`.
+    let vaultCommits: GroupCommit<PendingVaultChange, [String: Int64]>
 
     /// Opens (creating if needed) the database at `path` and applies pending migrations.
     public init(path: String) throws {
         self.path = path
-        pool = try OpenDatabase.pool(path: path, migrator: SQLiteSchema.migrator, busyTimeout: 10)
+        let pool = try OpenDatabase.pool(path: path, migrator: SQLiteSchema.migrator, busyTimeout: 10)
+        self.pool = pool
+        vaultCommits = GroupCommit(batchLimit: 64) { batch in await Self.commit(batch, in: pool) }
     }
 
     /// Whether the database answers and has every migration of this version: what a readiness

@@ -21,7 +21,7 @@ struct BenchCommand: AsyncParsableCommand {
                first import and for a day's update (1% renamed, 0.5% removed, 0.5% added).
             H1 GET /api/v1/isins/{isin} under wrk (-t2, --connections) on 127.0.0.1, public ISIN
                mode, over a 100,000-instrument snapshot: requests/s, p50 and p99, median of 3 runs.
-            V1 vault item PUTs then GETs per second over HTTP, 16 users at once, 10 s each (bodies
+            V1 vault item PUTs then GETs per second over HTTP, --vault-users users at once (32), 10 s each (bodies
                sealed beforehand); V2 opening a 1,000-item vault in the Swift client (fetch, check
                the manifest, decrypt all); V3 a log-in in the Swift client (PBKDF2, 600,000 rounds).
             Each runs the real `ticker serve` as a child process; see docs/benchmarks.md.
@@ -35,6 +35,7 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "Worker slots of the server under test.") var workers = 32
     @Option(help: "H1 concurrent connections.") var connections = 64
     @Option(help: "H1 seconds per wrk run.") var httpSeconds = 15
+    @Option(help: "V1 users writing and reading at once (one connection each).") var vaultUsers = 32
     @Option(help: "Run M1-M4 on PostgreSQL: a server URL whose user may create databases (each benchmark makes its own and drops it).")
     var db: String?
     @Option(help: "Nodes sharing the PostgreSQL database in M1-M4 (with --db).") var nodes = 1
@@ -55,7 +56,7 @@ struct BenchCommand: AsyncParsableCommand {
         if selected.contains("h1") {
             report.h1 = try await HTTPLookupBench(rows: 100_000, connections: connections, seconds: httpSeconds, repeats: 3).run()
         }
-        if selected.contains("v1") { report.v1 = try await VaultBench().run() }
+        if selected.contains("v1") { report.v1 = try await VaultBench(accounts: vaultUsers).run() }
         if json { return try printJSON(report) }
         report.printText()
     }
@@ -114,6 +115,9 @@ struct BenchReport: Encodable {
         if let v1 {
             print("V1  vault PUT \(fmt(v1.putsPerSecond))/s (p50 \(fmt(v1.putP50Ms)) ms, p99 \(fmt(v1.putP99Ms)) ms), "
                 + "GET \(fmt(v1.getsPerSecond))/s (p50 \(fmt(v1.getP50Ms)) ms, p99 \(fmt(v1.getP99Ms)) ms), \(v1.accounts) users")
+            if let put = v1.putCPUMicroseconds, let get = v1.getCPUMicroseconds {
+                print("V1  server CPU per request: PUT \(fmt(put)) µs, GET \(fmt(get)) µs")
+            }
             print("V2  open a \(v1.openItems)-item vault: \(fmt(v1.openMs)) ms;  V3  log-in: \(fmt(v1.logInMs)) ms")
         }
     }

@@ -105,6 +105,20 @@ final class BenchServer {
         while Self.isAlive(process.processIdentifier) { usleep(1000) }
     }
 
+    /// CPU time (user and system) the node has used so far, in seconds, from `/proc`; nil where
+    /// there is no `/proc`. V1 divides it by the requests served: a figure that, unlike requests
+    /// per second, hardly depends on what else the machine is doing.
+    func cpuSeconds(node: Int = 0) -> Double? {
+        guard let process = processes[node],
+            let stat = try? String(contentsOfFile: "/proc/\(process.processIdentifier)/stat", encoding: .utf8),
+            let close = stat.lastIndex(of: ")")
+        else { return nil }
+        // After the command's name: state is field 3, utime and stime are fields 14 and 15.
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return nil }
+        return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
+    }
+
     /// Whether the process exists and is not yet a zombie.
     private static func isAlive(_ pid: Int32) -> Bool {
         guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
