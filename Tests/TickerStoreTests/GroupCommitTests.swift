@@ -34,17 +34,11 @@ struct GroupCommitTests {
 
     @Test("a writer that returns too few results fails the callers it left out, and the next batch still runs")
     func missingResults() async throws {
+        // The writer forgets every result of a batch holding a negative number.
         let commits = GroupCommit<Int, Int>(batchLimit: 4) { batch in
-            // The others arrive while the first batch is written, and go together in the next.
-            try? await Task.sleep(for: .milliseconds(50))
-            return Array(batch.prefix(1).map { .success($0) })
+            batch.contains { $0 < 0 } ? [] : batch.map { .success($0) }
         }
-        await #expect(throws: GroupCommitError.self) {
-            try await withThrowingTaskGroup(of: Int.self) { group in
-                for value in 1...4 { group.addTask { try await commits.submit(value) } }
-                return try await group.reduce(0, +)
-            }
-        }
+        await #expect(throws: GroupCommitError.self) { try await commits.submit(-1) }
         #expect(try await commits.submit(5) == 5)
     }
 
