@@ -81,8 +81,10 @@ try:
     driver.get(base + "/ui/isins")
     driver.find_element(By.ID, "q").send_keys("apple")
     driver.find_element(By.CSS_SELECTOR, "form[role=search] button").click()
-    wait_for("the search result", lambda: "US0378331005" in driver.page_source)
-    assert driver.find_element(By.CSS_SELECTOR, "svg.chart")
+    # The page before the search lists the latest changes, Apple's among them: wait for the
+    # results page itself (its URL carries the query), then for its chart.
+    wait_for("the search result", lambda: "q=apple" in driver.current_url and "US0378331005" in driver.page_source)
+    wait_for("the snapshot chart", lambda: driver.find_elements(By.CSS_SELECTOR, "svg.chart"))
     shot("isin-search")
 
     driver.get(base + "/ui/nodes")
