@@ -126,20 +126,13 @@ struct CanaryTests {
         let entries = try (vault.items + [record]).map { try $0.manifestEntry() }
         let counter = (vault.manifest?.counter ?? 0) + 1
         let manifest = try ManifestBody(Manifest(owner: account.userID, vaultID: account.vaultID, counter: counter, entries: entries), userKey: account.userKey)
-        let body = try JSONEncoder().encode(PutBody(version: 1, content_type: record.contentType, item_key: Base64URL.encode(record.itemKey),
+        let body = try JSONEncoder().encode(ItemPutBody(version: 1, content_type: record.contentType, item_key: Base64URL.encode(record.itemKey),
                                                     content: Base64URL.encode(record.content), manifest: manifest))
         let answer = try await raw(session.server, .PUT, "/v1/vaults/\(account.vaultID)/items/\(record.itemID)", json: String(decoding: body, as: UTF8.self), token: session.token)
         #expect(answer.status == 200, "\(answer.body)")
         return answer.status
     }
 
-    struct PutBody: Encodable {
-        var version: UInt64
-        var content_type: String
-        var item_key: String
-        var content: String
-        var manifest: ManifestBody
-    }
 }
 
 /// A log handler at trace level that keeps every line in memory.

@@ -82,7 +82,7 @@ struct VaultItemLaneTests {
                     let manifest = try ManifestBody(
                         Manifest(owner: account.userID, vaultID: vaultID, counter: version, entries: [try sealed.manifestEntry()]), userKey: account.userKey)
                     let body = try JSONEncoder().encode(
-                        PutBody(
+                        ItemPutBody(
                             version: version, content_type: sealed.contentType, item_key: Base64URL.encode(sealed.itemKey),
                             content: Base64URL.encode(sealed.content), manifest: manifest))
                     let answer = try await raw(server, .PUT, path, json: String(decoding: body, as: UTF8.self), token: alice.token)
@@ -108,13 +108,5 @@ struct VaultItemLaneTests {
             {"version":\(version),"content_type":"\(record.contentType)","item_key":"\(Base64URL.encode(record.itemKey))",\
             "content":"\(Base64URL.encode(record.content))","manifest":{"counter":\(version),"entries":[],"mac":"\(mac)"}}
             """
-    }
-
-    struct PutBody: Encodable {
-        var version: UInt64
-        var content_type: String
-        var item_key: String
-        var content: String
-        var manifest: ManifestBody
     }
 }

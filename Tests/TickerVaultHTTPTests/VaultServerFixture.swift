@@ -101,3 +101,12 @@ func raw(
     let body = try await response.body.collect(upTo: 1 << 24)
     return (Int(response.status.code), response.headers, String(buffer: body))
 }
+
+/// The body of `PUT /v1/vaults/{vault_id}/items/{item_id}`, for tests that write by hand.
+struct ItemPutBody: Encodable {
+    var version: UInt64
+    var content_type: String
+    var item_key: String
+    var content: String
+    var manifest: ManifestBody
+}
