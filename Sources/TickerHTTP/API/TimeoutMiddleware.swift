@@ -23,7 +23,7 @@ package struct TimeoutMiddleware: ServerMiddleware {
         // the connection's task. `result(of:)` waits for it to end, so `next` never outlives this
         // call; the task inherits the caller's task-local values.
         let (result, expired) = await withoutActuallyEscaping(next) { next in
-            await deadlines.result(of: Task.immediate { try await next(request, body, metadata) }, deadline: deadline)
+            await deadlines.result(of: Task { try await next(request, body, metadata) }, deadline: deadline)
         }
         if expired { throw Problem(kind: .timeout, detail: "\(operationID) did not finish within \(timeout.components.seconds) s") }
         return try result.get()
