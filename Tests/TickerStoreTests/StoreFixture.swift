@@ -37,7 +37,7 @@ func withSQLiteStore<T>(_ body: (SQLiteStore) async throws -> T) async throws ->
 }
 
 /// A PostgreSQL store on a new database of the test cluster, dropped afterwards.
-func withPostgresStore<T: Sendable>(idleInTransactionTimeout: Duration = .seconds(120), _ body: (PostgresStore) async throws -> T) async throws -> T {
+func withPostgresStore<T: Sendable>(_ body: (PostgresStore) async throws -> T) async throws -> T {
     guard let url = ProcessInfo.processInfo.environment["TICKER_TEST_POSTGRES_URL"] else {
         throw StoreError.invalidArgument("TICKER_TEST_POSTGRES_URL is not set: run the tests with scripts/test, which starts PostgreSQL")
     }
@@ -48,8 +48,8 @@ func withPostgresStore<T: Sendable>(idleInTransactionTimeout: Duration = .second
     components.path = "/" + name
     // A loaded test machine can leave a transaction's task unscheduled for more than the
     // product's 10 s; PostgreSQL then ends the session and the transaction fails (see
-    // `PostgresStoreTests.idleTransactionEnded`). The other tests are not about that timeout.
-    let store = try PostgresStore(url: components.string!, maxConnections: 4, idleInTransactionTimeout: idleInTransactionTimeout, logger: logger)
+    // `PostgresStoreTests.idleTransactionEnded`, which sets its own). Tests are not about that timeout.
+    let store = try PostgresStore(url: components.string!, maxConnections: 4, idleInTransactionTimeout: .seconds(120), logger: logger)
     let result: Result<T, any Error>
     do {
         result = .success(try await whileRunning(store) {
