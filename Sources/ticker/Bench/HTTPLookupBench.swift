@@ -100,9 +100,13 @@ struct HTTPLookupBench {
         process.arguments = ["wrk", "-t\(threads)", "-c\(connections)", "-d\(seconds)s", "--latency", "-s", script.path, base]
         let pipe = Pipe()
         process.standardOutput = pipe
-        do { try process.run() } catch { throw Failed(description: "cannot run wrk (apt-get install wrk): \(error)") }
+        do { try process.run() } catch { throw Failed(description: "cannot run wrk: \(error)") }
         let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
+        // `env` answers 127 when it finds no `wrk` on the PATH.
+        if process.terminationStatus == 127 {
+            throw Failed(description: "wrk is not installed: apt-get install wrk (scripts/bench installs it)")
+        }
         guard process.terminationStatus == 0, let parsed = parseWrk(output) else {
             throw Failed(description: "wrk failed (status \(process.terminationStatus)):\n\(output)")
         }
